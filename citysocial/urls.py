@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from accounts.views import dashboard, healthz
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="news:index", permanent=False), name="home"),
+    path("news/", include("posting.news_urls")),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sso/", include("social_django.urls", namespace="social")),
+    path("dashboard/", dashboard, name="dashboard"),
+    path("posts/", include("posting.urls")),
+    path("review/", include("review.urls")),
+    path("archive/", include("retention.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz/", healthz, name="healthz"),
+]

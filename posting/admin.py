@@ -1,0 +1,36 @@
+from django.contrib import admin
+from guardian.admin import GuardedModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Channel, Post, Publication
+
+
+@admin.register(Channel)
+class ChannelAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
+    list_display = ("name", "platform", "handle", "is_active")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Posts and publications change only through their state methods, never by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Post)
+class PostAdmin(ReadOnlyAdmin):
+    list_display = ("title", "author", "category", "state", "updated_at")
+    list_filter = ("state", "category")
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    list_display = ("post", "channel", "status", "attempts", "published_at")
+    list_filter = ("status", "channel")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PostingConfig(AppConfig):
+    name = "posting"
+    verbose_name = "Channels and posts"

@@ -1,0 +1,469 @@
+import hashlib
+import json
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from accounts.permissions import can_publish
+from accounts.roles import Role
+
+
+class Platform(models.TextChoices):
+    WEBSITE = "website", "City website"
+    MASTODON = "mastodon", "Mastodon"
+
+
+class Category(models.TextChoices):
+    """702.4 (a)-(h): the kinds of content the policy authorizes. Every post has one."""
+
+    ANNOUNCEMENT = "announcement", "702.4(a) Announcement"
+    CRIME_PREVENTION = "crime_prevention", "702.4(b) Crime prevention tips and information"
+    REQUEST_FOR_INFORMATION = "request_for_information", "702.4(c) Request for information"
+    COMMUNITY_ENGAGEMENT = "community_engagement", "702.4(d) Community engagement"
+    REAL_TIME_SAFETY = "real_time_safety", "702.4(e) Real-time safety information"
+    TRAFFIC = "traffic", "702.4(f) Traffic information"
+    MEDIA_RELEASE = "media_release", "702.4(g) Media release"
+    RECRUITMENT = "recruitment", "702.4(h) Recruitment of personnel"
+
+
+class Channel(models.Model):
+    """A city social media site (702.1.1: the city website counts too)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    handle = models.CharField(max_length=200, blank=True, help_text="The account, e.g. @city")
+    api_base_url = models.URLField(blank=True, help_text="The platform's API root.")
+    public_url = models.URLField(blank=True, help_text="Where the public sees this channel.")
+    # The name of a secret held outside the database (an environment variable),
+    # never the secret itself: the database and its history stay clean.
+    credentials_ref = models.CharField(max_length=100, blank=True)
+    max_length = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Overrides the platform's own text limit."
+    )
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("publish_to_channel", "Publish to this channel (702.3)")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def adapter(self):
+        from .platforms import adapter_for
+
+        return adapter_for(self)
+
+    @property
+    def text_limit(self) -> int:
+        return self.max_length or self.adapter.text_limit
+
+    def text_length(self, text: str) -> int:
+        return self.adapter.text_length(text)
+
+
+class PostState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Returned by supervisor"
+    PUBLISHING = "publishing", "Publishing"
+    PUBLISHED = "published", "Published"
+    FAILED = "failed", "Publishing failed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The only moves a post may make. Post._move() refuses anything else.
+TRANSITIONS: dict[str, set[str]] = {
+    PostState.DRAFT: {PostState.SUBMITTED, PostState.WITHDRAWN},
+    PostState.SUBMITTED: {
+        PostState.APPROVED,
+        PostState.REJECTED,
+        PostState.WITHDRAWN,
+        PostState.DRAFT,
+    },
+    PostState.APPROVED: {PostState.PUBLISHING, PostState.WITHDRAWN, PostState.DRAFT},
+    PostState.REJECTED: {PostState.DRAFT, PostState.WITHDRAWN},
+    PostState.PUBLISHING: {PostState.PUBLISHED, PostState.FAILED},
+    PostState.FAILED: {PostState.PUBLISHING, PostState.PUBLISHED},
+    PostState.PUBLISHED: set(),
+    PostState.WITHDRAWN: set(),
+}
+
+EDITABLE_STATES = {PostState.DRAFT, PostState.SUBMITTED, PostState.APPROVED, PostState.REJECTED}
+
+
+class IllegalTransition(ValidationError):
+    pass
+
+
+class PostQuerySet(models.QuerySet):
+    def awaiting_review(self):
+        return self.filter(state=PostState.SUBMITTED).order_by("submitted_at")
+
+    def due_for_release(self, now=None):
+        now = now or timezone.now()
+        return self.filter(state=PostState.APPROVED).filter(
+            models.Q(scheduled_for__isnull=True) | models.Q(scheduled_for__lte=now)
+        )
+
+    def by(self, user):
+        return self.filter(author=user)
+
+
+class Post(models.Model):
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    title = models.CharField(
+        max_length=140,
+        help_text="A headline for the city website; other platforms get the text only.",
+    )
+    body = models.TextField()
+    category = models.CharField(max_length=40, choices=Category.choices)
+    channels = models.ManyToManyField(Channel, related_name="posts")
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(
+        max_length=20, choices=PostState.choices, default=PostState.DRAFT, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = PostQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[channels])
+
+    class Meta:
+        ordering = ["-updated_at"]
+        permissions = [("review_post", "Approve or return posts (702.3)")]
+        indexes = [
+            # PostQuerySet.awaiting_review() and due_for_release() read these.
+            models.Index(fields=["state", "submitted_at"], name="post_state_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("posting:detail", args=[self.pk])
+
+    # --- Content --------------------------------------------------------
+    def content_digest(self) -> str:
+        """SHA-256 of exactly what an approval approves: any change makes a new digest."""
+        content = {
+            "title": self.title,
+            "body": self.body,
+            "category": self.category,
+            "channels": sorted(self.channels.values_list("slug", flat=True)),
+            "scheduled_for": self.scheduled_for.isoformat() if self.scheduled_for else None,
+        }
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def content_problems(self) -> list[str]:
+        """What stops this content from going to its channels, in plain words."""
+        problems = []
+        if not self.title.strip():
+            problems.append("Give the post a headline.")
+        if not self.body.strip():
+            problems.append("Write the text of the post.")
+        if self.category not in Category.values:
+            problems.append("Choose one of the content categories of 702.4 (a)-(h).")
+        channels = list(self.channels.all())
+        if not channels:
+            problems.append("Choose at least one channel.")
+        for channel in channels:
+            length, limit = channel.text_length(self.body), channel.text_limit
+            if length > limit:
+                problems.append(
+                    f"{channel.name}: the text is {length} characters; the limit is {limit}."
+                )
+        return problems
+
+    # --- Who may act ----------------------------------------------------
+    def unauthorized_channels(self, user=None) -> list[Channel]:
+        user = user or self.author
+        return [channel for channel in self.channels.all() if not can_publish(user, channel)]
+
+    def _require_author(self, user, action: str) -> None:
+        if user.pk != self.author_id:
+            raise PermissionDenied(f"Only the author may {action} this post.")
+
+    def _require_reviewer(self, user) -> None:
+        if not (user.has_role(Role.SUPERVISOR) and user.has_perm("posting.review_post")):
+            raise PermissionDenied("702.3: only a supervisor may approve or return a post.")
+        if user.pk == self.author_id:
+            raise PermissionDenied("702.3: a supervisor may not approve their own post.")
+
+    # --- State machine --------------------------------------------------
+    def _move(self, to: str, *, by, reason: str = "") -> "PostTransition":
+        origin = self.state
+        if to not in TRANSITIONS[origin]:
+            raise IllegalTransition(
+                f"A post that is {PostState(origin).label.lower()} cannot become "
+                f"{PostState(to).label.lower()}."
+            )
+        self.state = to
+        self.save(update_fields=["state", "submitted_at", "published_at", "updated_at"])
+        return PostTransition.objects.create(
+            post=self, from_state=origin, to_state=to, actor=by, reason=reason
+        )
+
+    def _lock(self) -> "Post":
+        """Reload this post's row under a lock, so two people acting at once take turns."""
+        locked = Post.objects.select_for_update().get(pk=self.pk)
+        self.state = locked.state
+        return self
+
+    @transaction.atomic
+    def revise(self, *, by, title: str, body: str, category: str, channels, scheduled_for=None):
+        """The author edits the post. Any approval given earlier is void (it approved other words)."""
+        self._lock()
+        self._require_author(by, "edit")
+        if self.state not in EDITABLE_STATES:
+            raise IllegalTransition(
+                f"A post that is {self.get_state_display().lower()} can no longer be edited."
+            )
+        self.title, self.body, self.category, self.scheduled_for = (
+            title,
+            body,
+            category,
+            scheduled_for,
+        )
+        self.save()
+        self.channels.set(channels)
+        if self.state != PostState.DRAFT:
+            voided = self.approvals.void_all(reason="The post was edited after this decision.")
+            note = "Edited; the earlier approval is void." if voided else "Edited."
+            self._move(PostState.DRAFT, by=by, reason=note)
+
+    @transaction.atomic
+    def submit(self, *, by, attestation: bool = True):
+        """The author asks a supervisor to approve the post (702.3)."""
+        self._lock()
+        self._require_author(by, "submit")
+        if self.state not in {PostState.DRAFT}:
+            raise IllegalTransition(
+                f"A post that is {self.get_state_display().lower()} cannot be submitted."
+            )
+        problems = self.content_problems()
+        refused = self.unauthorized_channels(by)
+        if refused:
+            names = ", ".join(channel.name for channel in refused)
+            problems.append(f"702.3 / 702.5(g): you are not authorized to post to {names}.")
+        if not attestation:
+            problems.append(
+                "702.4: confirm the content is appropriate for public release, supports the "
+                "City mission and conforms to the City's release-of-information policies."
+            )
+        if problems:
+            raise ValidationError(problems)
+        self.submitted_at = timezone.now()
+        return self._move(PostState.SUBMITTED, by=by, reason="Submitted for approval.")
+
+    @transaction.atomic
+    def approve(self, *, by, comment: str = ""):
+        """A supervisor approves the exact content in front of them (702.3)."""
+        from review.models import Approval
+
+        self._lock()
+        self._require_reviewer(by)
+        if self.state != PostState.SUBMITTED:
+            raise IllegalTransition(
+                f"A post that is {self.get_state_display().lower()} cannot be approved."
+            )
+        refused = self.unauthorized_channels()
+        if refused:
+            names = ", ".join(channel.name for channel in refused)
+            raise PermissionDenied(
+                f"702.3: the author is no longer authorized to post to {names}; return the post."
+            )
+        Approval.objects.create(
+            post=self,
+            reviewer=by,
+            decision=Approval.Decision.APPROVED,
+            comment=comment.strip(),
+            content_digest=self.content_digest(),
+        )
+        self._move(PostState.APPROVED, by=by, reason=comment.strip() or "Approved.")
+        if self.is_due():
+            self.release()
+
+    @transaction.atomic
+    def reject(self, *, by, comment: str):
+        """A supervisor returns the post to its author with the reason."""
+        from review.models import Approval
+
+        self._lock()
+        self._require_reviewer(by)
+        if not comment.strip():
+            raise ValidationError("Tell the author why the post is returned.")
+        if self.state != PostState.SUBMITTED:
+            raise IllegalTransition(
+                f"A post that is {self.get_state_display().lower()} cannot be returned."
+            )
+        Approval.objects.create(
+            post=self,
+            reviewer=by,
+            decision=Approval.Decision.RETURNED,
+            comment=comment.strip(),
+            content_digest=self.content_digest(),
+        )
+        self._move(PostState.REJECTED, by=by, reason=comment.strip())
+
+    @transaction.atomic
+    def withdraw(self, *, by, reason: str = ""):
+        self._lock()
+        if by.pk != self.author_id and not by.has_role(Role.SUPERVISOR):
+            raise PermissionDenied("Only the author or a supervisor may withdraw this post.")
+        self._move(PostState.WITHDRAWN, by=by, reason=reason.strip() or "Withdrawn.")
+        self.approvals.void_all(reason="The post was withdrawn.")
+
+    def is_due(self, now=None) -> bool:
+        return self.scheduled_for is None or self.scheduled_for <= (now or timezone.now())
+
+    def current_approval(self):
+        """The approval that covers the content as it stands now, if any."""
+        return self.approvals.valid_for(self.content_digest()).first()
+
+    @transaction.atomic
+    def release(self):
+        """Hand an approved, due post to the publishing workers: one publication per channel.
+
+        The Publication rows are committed with the state change; the workers are
+        woken only after the commit, so they never look for rows that are not there.
+        """
+        self._lock()
+        if self.state != PostState.APPROVED:
+            raise IllegalTransition("Only an approved post can be released for publishing.")
+        if self.current_approval() is None:
+            raise PermissionDenied("702.3: this content has no valid supervisor approval.")
+        publications = [
+            Publication.objects.get_or_create(post=self, channel=channel)[0]
+            for channel in self.channels.all()
+        ]
+        self._move(PostState.PUBLISHING, by=None, reason="Released to the publishing workers.")
+        for publication in publications:
+            publication.enqueue()
+
+    @transaction.atomic
+    def retry_failed(self, *, by):
+        self._lock()
+        if by.pk != self.author_id and not by.has_role(Role.SUPERVISOR):
+            raise PermissionDenied("Only the author or a supervisor may retry publishing.")
+        if self.state != PostState.FAILED:
+            raise IllegalTransition("Only a post whose publishing failed can be retried.")
+        failed = list(self.publications.filter(status=Publication.Status.FAILED))
+        for publication in failed:
+            publication.requeue()
+        self._move(PostState.PUBLISHING, by=by, reason="Retry of the failed channels.")
+        for publication in failed:
+            publication.enqueue()
+
+    @transaction.atomic
+    def settle(self):
+        """Once every channel has answered, the post is published or failed."""
+        self._lock()
+        if self.state not in {PostState.PUBLISHING, PostState.FAILED}:
+            return
+        statuses = set(self.publications.values_list("status", flat=True))
+        if statuses & {Publication.Status.QUEUED, Publication.Status.PUBLISHING}:
+            return
+        if statuses == {Publication.Status.PUBLISHED}:
+            self.published_at = timezone.now()
+            self._move(PostState.PUBLISHED, by=None, reason="Published on every channel.")
+        elif self.state == PostState.PUBLISHING:
+            failed = self.publications.filter(status=Publication.Status.FAILED).count()
+            self._move(
+                PostState.FAILED, by=None, reason=f"{failed} channel(s) failed; see each channel."
+            )
+
+
+class PostTransition(models.Model):
+    """Every move of a post: who, when, from, to and why. Append-only."""
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="transitions")
+    from_state = models.CharField(max_length=20, choices=PostState.choices)
+    to_state = models.CharField(max_length=20, choices=PostState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.from_state} -> {self.to_state}"
+
+
+class PublicationQuerySet(models.QuerySet):
+    def stalled(self, older_than):
+        """Queued or in-flight rows nobody has touched since `older_than` (a lost wake-up or worker)."""
+        return self.filter(
+            status__in=[Publication.Status.QUEUED, Publication.Status.PUBLISHING],
+            updated_at__lt=older_than,
+        )
+
+    def on_website(self):
+        return self.filter(
+            channel__platform=Platform.WEBSITE, status=Publication.Status.PUBLISHED
+        ).select_related("post", "channel", "post__author")
+
+
+class Publication(models.Model):
+    """One post on one channel: the delivery row, written before the outside world is called."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        PUBLISHING = "publishing", "Publishing"
+        PUBLISHED = "published", "Published"
+        FAILED = "failed", "Failed"
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="publications")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="publications")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    # Sent to the platform so that a retry of the same publication never posts twice.
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    remote_id = models.CharField(max_length=200, blank=True)
+    remote_url = models.URLField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["channel__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "channel"], name="one_publication_per_channel")
+        ]
+        indexes = [
+            # PublicationQuerySet.stalled() (the sweeper) reads this.
+            models.Index(fields=["status", "updated_at"], name="publication_sweep"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} on {self.channel}"
+
+    def enqueue(self) -> None:
+        from .tasks import enqueue_publication
+
+        transaction.on_commit(lambda: enqueue_publication(self.pk))
+
+    def requeue(self) -> None:
+        self.status = Publication.Status.QUEUED
+        self.save(update_fields=["status", "updated_at"])

@@ -1,0 +1,116 @@
+"""Mastodon, through its REST API (docs.joinmastodon.org/methods/statuses/).
+
+POST /api/v1/statuses with a bearer token and an Idempotency-Key header: the
+server answers a repeated key with the status it already made, so a retry
+after a lost answer never posts twice.
+"""
+
+import re
+
+import requests
+from django.conf import settings
+
+from ..credentials import secret_for
+from .base import Adapter, PlatformError, PublishResult
+
+# Mastodon counts every URL as 23 characters and a remote mention by its
+# local part only (app/validators/status_length_validator.rb). A URL does not
+# start glued to a letter, digit, @, $ or #, and trailing punctuation stays
+# outside it and counts ("see https://city.gov." is 23 + 1 after "see ");
+# a mention does not start after =, / or a word character (twitter-text).
+URL_RE = re.compile(r"(?<![A-Za-z0-9@$#])https?://[^\s<>\"]+", re.IGNORECASE)
+URL_END_CHARS = frozenset("=_#/-+&")
+MENTION_RE = re.compile(r"(?<![=/\w])(@[A-Za-z0-9_]+)@[A-Za-z0-9.\-]+[A-Za-z0-9]")
+URL_WEIGHT = 23
+
+
+def _url_placeholder(match: re.Match) -> str:
+    url = match.group(0)
+    end = len(url)
+    while end:
+        last = url[end - 1]
+        balanced = last == ")" and url.count("(", 0, end) >= url.count(")", 0, end)
+        if last.isalnum() or last in URL_END_CHARS or balanced:
+            break
+        end -= 1
+    return "x" * URL_WEIGHT + url[end:]
+
+
+class MastodonAdapter(Adapter):
+    text_limit = 500
+
+    def text_length(self, text: str) -> int:
+        counted = URL_RE.sub(_url_placeholder, text)
+        counted = MENTION_RE.sub(r"\1", counted)
+        return len(counted)
+
+    def _url(self, path: str) -> str:
+        return f"{self.channel.api_base_url.rstrip('/')}{path}"
+
+    def _headers(self, **extra) -> dict:
+        token = secret_for(self.channel)
+        return {"Authorization": f"Bearer {token}", "Accept": "application/json", **extra}
+
+    def _call(self, method: str, path: str, **kwargs) -> requests.Response:
+        try:
+            response = requests.request(
+                method, self._url(path), timeout=settings.PLATFORM_HTTP_TIMEOUT, **kwargs
+            )
+        except requests.RequestException as exc:
+            raise PlatformError(
+                f"Mastodon could not be reached: {exc.__class__.__name__}."
+            ) from exc
+        if response.status_code >= 400:
+            raise self._error(response)
+        return response
+
+    def _error(self, response: requests.Response) -> PlatformError:
+        try:
+            body = response.json()
+            # Mastodon's Error entity is an object; a proxy in front may send anything.
+            detail = (body.get("error") if isinstance(body, dict) else None) or response.reason
+        except ValueError:
+            body, detail = response.text[:500], response.reason
+        # 401/403/404/422 will not get better by trying again; 429 and 5xx may.
+        permanent = response.status_code in {401, 403, 404, 410, 422}
+        return PlatformError(
+            f"Mastodon answered {response.status_code}: {detail}",
+            permanent=permanent,
+            status=response.status_code,
+            response=body,
+        )
+
+    def publish(self, publication) -> PublishResult:
+        response = self._call(
+            "POST",
+            "/api/v1/statuses",
+            headers=self._headers(**{"Idempotency-Key": str(publication.idempotency_key)}),
+            data={
+                "status": publication.post.body,
+                "visibility": "public",
+                "language": "en",
+            },
+        )
+        status = response.json()
+        return PublishResult(
+            remote_id=str(status["id"]), remote_url=status.get("url") or "", raw_response=status
+        )
+
+    def delete(self, publication) -> None:
+        try:
+            self._call(
+                "DELETE", f"/api/v1/statuses/{publication.remote_id}", headers=self._headers()
+            )
+        except PlatformError as exc:
+            if exc.status != 404:  # already gone counts as removed
+                raise
+
+    def fetch(self, publication) -> dict:
+        return self._call(
+            "GET", f"/api/v1/statuses/{publication.remote_id}", headers=self._headers()
+        ).json()
+
+    def verify_credentials(self) -> dict:
+        return self._call(
+            "GET", "/api/v1/accounts/verify_credentials", headers=self._headers()
+        ).json()

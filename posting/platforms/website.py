@@ -1,0 +1,27 @@
+"""The City website (702.1.1): a news page and Atom feed that CitySocial serves itself."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from .base import Adapter, PublishResult
+
+
+class WebsiteAdapter(Adapter):
+    text_limit = 10000
+
+    def publish(self, publication) -> PublishResult:
+        # Publishing on the website is the publication row itself becoming
+        # "published": the news page lists exactly those rows.
+        path = reverse("news:item", args=[publication.post_id])
+        return PublishResult(
+            remote_id=f"news-{publication.post_id}",
+            remote_url=f"{settings.SITE_URL}{path}",
+            raw_response={"page": path, "feed": reverse("news:feed")},
+        )
+
+    def delete(self, publication) -> None:
+        """The news page stops listing the post once its publication is no longer published."""
+
+    def fetch(self, publication) -> dict:
+        post = publication.post
+        return {"title": post.title, "body": post.body, "url": publication.remote_url}

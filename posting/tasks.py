@@ -1,0 +1,55 @@
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from . import publishing
+from .models import Post, Publication
+
+log = logging.getLogger(__name__)
+
+STALLED_AFTER = timedelta(minutes=5)
+
+
+@shared_task(ignore_result=True)
+def publish_publication(publication_id: int) -> None:
+    publishing.deliver(publication_id)
+
+
+def enqueue_publication(publication_id: int) -> None:
+    """Wake a worker. If the broker is down the row stays queued and the sweeper sends it later."""
+    try:
+        publish_publication.delay(publication_id)
+    except Exception:  # the broker's errors vary by transport; none may break the request
+        log.exception("could not enqueue publication %s; the sweeper will retry", publication_id)
+
+
+@shared_task(ignore_result=True)
+def release_due_posts() -> int:
+    """Beat: release approved posts whose scheduled time has come."""
+    released = 0
+    for post in Post.objects.due_for_release():
+        try:
+            post.release()
+        except (PermissionDenied, ValidationError) as exc:
+            log.warning("scheduled post %s was not released: %s", post.pk, exc)
+        else:
+            released += 1
+    return released
+
+
+@shared_task(ignore_result=True)
+def sweep_stalled_publications() -> int:
+    """Beat: re-wake rows whose wake-up was lost, and reclaim rows a dead worker held."""
+    older_than = timezone.now() - STALLED_AFTER
+    stalled = list(Publication.objects.stalled(older_than).values_list("pk", "status"))
+    for pk, status in stalled:
+        if status == Publication.Status.PUBLISHING:
+            # The worker that claimed it is gone: the idempotency key makes a resend safe.
+            Publication.objects.filter(pk=pk, status=status).update(
+                status=Publication.Status.QUEUED, updated_at=timezone.now()
+            )
+        enqueue_publication(pk)
+    return len(stalled)

@@ -1,0 +1,75 @@
+"""A post's whole story, oldest first: every move, decision, delivery and record."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass
+class Event:
+    at: datetime
+    what: str
+    who: str
+    detail: str = ""
+    link: str = ""
+
+
+def timeline_for(post) -> list[Event]:
+    events = [
+        Event(
+            at=record.history_date,
+            what="Created" if record.history_type == "+" else "Edited",
+            who=str(record.history_user or "system"),
+            detail=f"Headline: {record.title}",
+        )
+        for record in post.history.select_related("history_user").filter(history_type__in="+~")
+        if record.history_type == "+" or _content_changed(record)
+    ]
+    events += [
+        Event(
+            at=t.at,
+            what=f"{t.get_from_state_display()} → {t.get_to_state_display()}",
+            who=str(t.actor or "CitySocial"),
+            detail=t.reason,
+        )
+        for t in post.transitions.select_related("actor")
+    ]
+    events += [
+        Event(
+            at=a.decided_at,
+            what=f"{a.get_decision_display()} by supervisor" + (" (void)" if a.voided_at else ""),
+            who=str(a.reviewer),
+            detail=(a.comment or "") + (f" Void: {a.void_reason}" if a.voided_at else ""),
+        )
+        for a in post.approvals.select_related("reviewer")
+    ]
+    for publication in post.publications.select_related("channel"):
+        if publication.published_at:
+            events.append(
+                Event(
+                    at=publication.published_at,
+                    what=f"Published on {publication.channel}",
+                    who="CitySocial",
+                    link=publication.remote_url,
+                )
+            )
+    events += [
+        Event(
+            at=record.recorded_at,
+            what=f"Archived as public record {record.sequence}",
+            who="CitySocial",
+            detail=f"SHA-256 {record.digest}",
+            link=record.get_absolute_url(),
+        )
+        for record in post.archive_records.all()
+    ]
+    return sorted(events, key=lambda event: event.at)
+
+
+def _content_changed(record) -> bool:
+    previous = record.prev_record
+    if previous is None:
+        return True
+    return any(
+        getattr(record, field) != getattr(previous, field)
+        for field in ("title", "body", "category", "scheduled_for")
+    )

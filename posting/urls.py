@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "posting"
+
+urlpatterns = [
+    path("", views.my_posts, name="mine"),
+    path("new/", views.new_post, name="new"),
+    path("counts/", views.character_counts, name="counts"),
+    path("<int:pk>/", views.post_detail, name="detail"),
+    path("<int:pk>/edit/", views.edit_post, name="edit"),
+    path("<int:pk>/submit/", views.submit_post, name="submit"),
+    path("<int:pk>/withdraw/", views.withdraw_post, name="withdraw"),
+    path("<int:pk>/retry/", views.retry_post, name="retry"),
+    path("<int:pk>/status/", views.publication_status, name="status"),
+]

@@ -1,0 +1,166 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import publishable_channels
+
+from .access import get_post_for_user
+from .forms import PostForm
+from .models import EDITABLE_STATES, Post, PostState
+from .timeline import timeline_for
+
+
+@login_required
+def my_posts(request):
+    posts = (
+        Post.objects.by(request.user)
+        .prefetch_related("channels", "publications__channel")
+        .order_by("-updated_at")
+    )
+    return render(request, "posting/my_posts.html", {"posts": posts})
+
+
+@login_required
+def new_post(request):
+    return _edit_form(request, Post(author=request.user))
+
+
+@login_required
+def edit_post(request, pk):
+    post = get_post_for_user(request, pk, edit=True)
+    if post.state not in EDITABLE_STATES:
+        messages.error(
+            request, f"A post that is {post.get_state_display().lower()} cannot be edited."
+        )
+        return redirect(post)
+    return _edit_form(request, post)
+
+
+def _edit_form(request, post):
+    channels = publishable_channels(request.user)
+    if request.method == "POST":
+        form = PostForm(request.POST, instance=post, user=request.user)
+        if form.is_valid():
+            post = form.save_draft()
+            if "submit" in request.POST:
+                return _submit(request, post)
+            messages.success(request, "Draft saved.")
+            return redirect(post)
+    else:
+        form = PostForm(instance=post, user=request.user, initial=_initial(post))
+    return render(
+        request,
+        "posting/post_form.html",
+        {"form": form, "post": post, "has_channels": channels.exists(), "channels": channels},
+        status=200 if request.method == "GET" or form.is_valid() else 400,
+    )
+
+
+def _initial(post):
+    if post.pk is None:
+        return {}
+    return {"channels": list(post.channels.all())}
+
+
+def _submit(request, post):
+    try:
+        post.submit(by=request.user, attestation=request.POST.get("attest") == "on")
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        messages.info(request, "Your draft is saved. Fix the above, then submit it again.")
+        return redirect(post)
+    messages.success(request, "Submitted. A supervisor has been asked to approve it.")
+    return redirect(post)
+
+
+@login_required
+def post_detail(request, pk):
+    post = get_post_for_user(request, pk)
+    return render(
+        request,
+        "posting/post_detail.html",
+        {
+            "post": post,
+            "publications": _publications(post),
+            "timeline": timeline_for(post),
+            "approval": post.current_approval(),
+            "can_edit": post.author_id == request.user.pk and post.state in EDITABLE_STATES,
+            "can_review": post.state == PostState.SUBMITTED
+            and request.user.has_perm("posting.review_post")
+            and post.author_id != request.user.pk,
+        },
+    )
+
+
+def _publications(post):
+    return post.publications.select_related("channel").order_by("channel__name")
+
+
+@login_required
+@require_GET
+def publication_status(request, pk):
+    """The per-channel delivery states, polled by the post page while publishing."""
+    post = get_post_for_user(request, pk)
+    return render(
+        request, "posting/_publications.html", {"post": post, "publications": _publications(post)}
+    )
+
+
+@login_required
+@require_POST
+def submit_post(request, pk):
+    post = get_post_for_user(request, pk, edit=True)
+    return _submit(request, post)
+
+
+@login_required
+@require_POST
+def withdraw_post(request, pk):
+    post = get_post_for_user(request, pk)
+    run_action(request, post.withdraw, "Post withdrawn.", reason=request.POST.get("reason", ""))
+    return redirect(post)
+
+
+@login_required
+@require_POST
+def retry_post(request, pk):
+    post = get_post_for_user(request, pk)
+    run_action(request, post.retry_failed, "Publishing the failed channels again.")
+    return redirect(post)
+
+
+def run_action(request, method, success: str, **kwargs) -> bool:
+    """Run a state change as the signed-in person and tell them how it went."""
+    try:
+        method(by=request.user, **kwargs)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "You may not do that.")
+        return False
+    messages.success(request, success)
+    return True
+
+
+@login_required
+@require_POST
+def character_counts(request):
+    """As the author types: the length of the text as each chosen channel counts it."""
+    body = request.POST.get("body", "")
+    chosen = request.POST.getlist("channels")
+    counts = []
+    for channel in publishable_channels(request.user).filter(pk__in=_ids(chosen)):
+        length, limit = channel.text_length(body), channel.text_limit
+        counts.append(
+            {"channel": channel, "length": length, "limit": limit, "over": length - limit}
+        )
+    return render(request, "posting/_counts.html", {"counts": counts})
+
+
+def _ids(values) -> list[int]:
+    return [int(value) for value in values if value.isdigit()]

@@ -1,0 +1,46 @@
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from posting.access import get_post_for_user
+from posting.forms import DecisionForm
+from posting.models import Post
+from posting.views import run_action
+
+
+@login_required
+@permission_required("posting.review_post", raise_exception=True)
+def queue(request):
+    posts = (
+        Post.objects.awaiting_review()
+        .exclude(author=request.user)
+        .select_related("author")
+        .prefetch_related("channels")
+    )
+    return render(request, "review/queue.html", {"posts": posts})
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    post = get_post_for_user(request, pk)
+    form = DecisionForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if run_action(
+        request, post.approve, "Approved. It is on its way to its channels.", comment=comment
+    ):
+        return redirect("review:queue")
+    return redirect(post)
+
+
+@login_required
+@require_POST
+def reject(request, pk):
+    post = get_post_for_user(request, pk)
+    form = DecisionForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if run_action(
+        request, post.reject, "Returned to the author with your comment.", comment=comment
+    ):
+        return redirect("review:queue")
+    return redirect(post)

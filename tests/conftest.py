@@ -1,0 +1,243 @@
+"""Shared fixtures: the people of the policy, the channels, a fake Mastodon, a real worker, a browser."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from posting.sandbox.mastodon import FakeMastodon
+
+# Playwright's sync API runs an event loop in this thread; our ORM calls around it are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SANDBOX_TOKEN = "test-sandbox-token"
+
+
+@pytest.fixture(scope="session")
+def fake_mastodon_server():
+    server = FakeMastodon(token=SANDBOX_TOKEN).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_mastodon(fake_mastodon_server, monkeypatch):
+    fake_mastodon_server.reset()
+    monkeypatch.setenv("SANDBOX_MASTODON_TOKEN", SANDBOX_TOKEN)
+    return fake_mastodon_server
+
+
+@pytest.fixture
+def city(db, fake_mastodon):
+    """The demo city's people and channels, plus a second supervisor and an outsider."""
+    from django.contrib.auth.models import Group
+
+    from accounts.demo import load_demo_city
+    from accounts.models import User
+    from accounts.roles import Role
+    from posting.models import Channel
+
+    people = load_demo_city(mastodon_url=fake_mastodon.base_url)
+    second = User.objects.create_user("supervisor2", first_name="Robin", last_name="Hale")
+    second.groups.add(Group.objects.get(name=Role.SUPERVISOR.value))
+    people["supervisor2"] = second
+    people["outsider"] = User.objects.create_user("outsider")
+    return Personas(
+        people=people,
+        website=Channel.objects.get(slug="city-website"),
+        mastodon=Channel.objects.get(slug="sandbox-mastodon"),
+    )
+
+
+class Personas:
+    def __init__(self, people, website, mastodon):
+        self.__dict__.update(people)
+        self.website = website
+        self.mastodon = mastodon
+
+    def draft(
+        self,
+        author=None,
+        *,
+        title="Pothole repairs on Main Street",
+        body=None,
+        category="announcement",
+        channels=None,
+        scheduled_for=None,
+    ):
+        from posting.models import Post
+
+        post = Post.objects.create(
+            author=author or self.poster,
+            title=title,
+            body=body or "Crews repair potholes on Main Street from 9 AM to 3 PM on Tuesday.",
+            category=category,
+            scheduled_for=scheduled_for,
+        )
+        post.channels.set(channels if channels is not None else [self.website, self.mastodon])
+        return post
+
+    def submitted(self, **kwargs):
+        post = self.draft(**kwargs)
+        post.submit(by=post.author)
+        return post
+
+
+# --- A real Celery worker process ------------------------------------------
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+def start_worker(extra_env=None, concurrency=2):
+    if settings.CELERY_BROKER_URL.startswith("filesystem"):
+        shutil.rmtree(settings.BROKER_DIR / "queue", ignore_errors=True)
+        (settings.BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CITYSOCIAL_BROKER_DIR": str(settings.BROKER_DIR),
+        "SANDBOX_MASTODON_TOKEN": SANDBOX_TOKEN,
+        **(extra_env or {}),
+    }
+    if settings.REDIS_URL:
+        env["REDIS_URL"] = settings.REDIS_URL
+    log = open(ROOT / "var" / "test-worker.log", "ab")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "citysocial",
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={concurrency}",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    process.log = log
+    return process
+
+
+def stop_worker(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    process.log.close()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    # A fresh worker per test: each transactional test flushes the database, and a
+    # long-lived worker would keep cached rows (content types) that no longer exist.
+    process = start_worker()
+    yield process
+    stop_worker(process)
+
+
+def wait_for(predicate, timeout=30.0, interval=0.2, message="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"Timed out after {timeout}s waiting for {message}.")
+
+
+# --- A real browser ----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = (
+            f"Chromium is not installed at {CHROMIUM}; `make test` installs it (Debian: chromium)."
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def sign_in(page, base_url, username, password=None):
+    from accounts.demo import DEMO_PASSWORD
+
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password or DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/dashboard/")
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page):
+    """Run axe-core's WCAG 2.1 A and AA rules on the page; return the violations."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag',
+              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]

@@ -1,0 +1,87 @@
+"""Publishing happens in a real Celery worker process, after the approval commits (702.3, 702.7)."""
+
+import pytest
+
+from posting.models import PostState, Publication
+from retention.archive import verify_chain
+from retention.models import ArchiveRecord
+from tests.conftest import wait_for
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+
+
+def settled(post):
+    def check():
+        post.refresh_from_db()
+        return post.state in {PostState.PUBLISHED, PostState.FAILED}
+
+    return check
+
+
+def test_an_approved_post_is_published_by_the_worker_and_archived(city, celery_worker_process):
+    post = city.submitted()
+    post.approve(by=city.supervisor, comment="Approved.")
+    wait_for(settled(post), message="the worker to publish")
+    assert post.state == PostState.PUBLISHED
+    mastodon = post.publications.get(channel=city.mastodon)
+    status = city_fake_status(mastodon)
+    assert status["content"] == f"<p>{post.body}</p>"
+    records = ArchiveRecord.objects.filter(post=post)
+    assert records.count() == 2
+    assert all(record.digest_matches() for record in records)
+    record = records.get(channel=city.mastodon)
+    assert record.payload["platform_response"]["id"] == mastodon.remote_id
+    assert record.payload["approvals"][0]["reviewer"]["username"] == "supervisor"
+    assert verify_chain().intact
+
+
+def city_fake_status(publication):
+    import requests
+
+    from tests.conftest import SANDBOX_TOKEN
+
+    response = requests.get(
+        f"{publication.channel.api_base_url}/api/v1/statuses/{publication.remote_id}",
+        headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"},
+        timeout=5,
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def test_a_platform_500_fails_the_channel_with_its_message_and_retry_publishes_once(
+    city, fake_mastodon, celery_worker_process
+):
+    fake_mastodon.fail_next(500, count=1, body={"error": "Internal server error"})
+    post = city.submitted()
+    post.approve(by=city.supervisor)
+    wait_for(settled(post), message="the publication to fail")
+    assert post.state == PostState.FAILED
+    failed = post.publications.get(channel=city.mastodon)
+    assert failed.status == Publication.Status.FAILED
+    assert "Mastodon answered 500: Internal server error" in failed.last_error
+    assert post.publications.get(channel=city.website).status == Publication.Status.PUBLISHED
+    assert post.body  # nothing of the post is lost
+
+    post.retry_failed(by=city.poster)
+    wait_for(settled(post), message="the retry to publish")
+    assert post.state == PostState.PUBLISHED
+    assert len(fake_mastodon.statuses) == 1
+
+
+def test_the_worker_refuses_a_post_whose_author_was_revoked_after_approval(
+    city, fake_mastodon, celery_worker_process
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    post = city.submitted(scheduled_for=timezone.now() + timedelta(hours=1))
+    post.approve(by=city.supervisor)
+    city.poster.authorizations.get().revoke(by=city.mayor, reason="Left the city.")
+    # Release bypassing the approval-time check, as beat does when the time comes:
+    post.release()
+    wait_for(settled(post), message="the worker to refuse")
+    assert post.state == PostState.FAILED
+    assert all("no longer authorized" in p.last_error for p in post.publications.all())
+    assert fake_mastodon.statuses == []
