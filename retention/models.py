@@ -71,11 +71,11 @@ class ArchiveRecord(models.Model):
             raise ArchiveIsImmutable("Archive records cannot be updated.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ArchiveIsImmutable("Archive records cannot be deleted.")
-
     def get_absolute_url(self) -> str:
         return reverse("retention:record", args=[self.sequence])
+
+    def delete(self, *args, **kwargs):
+        raise ArchiveIsImmutable("Archive records cannot be deleted.")
 
     @staticmethod
     def envelope(*, sequence, kind, recorded_at, payload, previous_digest) -> str:
