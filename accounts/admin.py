@@ -5,6 +5,19 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import Authorization, Department, User
 
 
+class ReadOnlyAdminMixin:
+    """For governed rows that change only through their model methods, never by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class CityUserAdmin(UserAdmin, SimpleHistoryAdmin):
     fieldsets = (
@@ -21,17 +34,8 @@ class DepartmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Authorization)
-class AuthorizationAdmin(SimpleHistoryAdmin):
+class AuthorizationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only here: grants and revocations go through Authorization.grant()/revoke() (702.3)."""
 
     list_display = ("user", "granted_by", "valid_from", "valid_until", "revoked_at")
     list_filter = ("revoked_at",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

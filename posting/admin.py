@@ -2,6 +2,8 @@ from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin import ReadOnlyAdminMixin
+
 from .models import Channel, Post, Publication
 
 
@@ -11,17 +13,8 @@ class ChannelAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Posts and publications change only through their state methods, never by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Post)

@@ -23,24 +23,19 @@ def queue(request):
 @login_required
 @require_POST
 def approve(request, pk):
-    post = get_post_for_user(request, pk)
-    form = DecisionForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    if run_action(
-        request, post.approve, "Approved. It is on its way to its channels.", comment=comment
-    ):
-        return redirect("review:queue")
-    return redirect(post)
+    return _decide(request, pk, "approve", "Approved. It is on its way to its channels.")
 
 
 @login_required
 @require_POST
 def reject(request, pk):
+    return _decide(request, pk, "reject", "Returned to the author with your comment.")
+
+
+def _decide(request, pk, decision: str, success: str):
     post = get_post_for_user(request, pk)
     form = DecisionForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    if run_action(
-        request, post.reject, "Returned to the author with your comment.", comment=comment
-    ):
+    if run_action(request, getattr(post, decision), success, comment=comment):
         return redirect("review:queue")
     return redirect(post)

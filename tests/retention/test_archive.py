@@ -56,6 +56,7 @@ def test_verify_archive_names_the_first_broken_record(db):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Tampering as the database owner would, bypassing the trigger (rolled back after).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 "ALTER TABLE retention_archiverecord "
                 "DISABLE TRIGGER retention_archive_no_update_or_delete"
