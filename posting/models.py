@@ -198,6 +198,17 @@ class Post(models.Model):
         if user.pk != self.author_id:
             raise PermissionDenied(f"Only the author may {action} this post.")
 
+    def _is_author_or_supervisor(self, user) -> bool:
+        return user.pk == self.author_id or user.has_role(Role.SUPERVISOR)
+
+    def may_be_withdrawn_by(self, user) -> bool:
+        return (
+            self._is_author_or_supervisor(user) and PostState.WITHDRAWN in TRANSITIONS[self.state]
+        )
+
+    def may_be_retried_by(self, user) -> bool:
+        return self._is_author_or_supervisor(user) and self.state == PostState.FAILED
+
     def _require_reviewer(self, user) -> None:
         if not (user.has_role(Role.SUPERVISOR) and user.has_perm("posting.review_post")):
             raise PermissionDenied("702.3: only a supervisor may approve or return a post.")
@@ -323,7 +334,7 @@ class Post(models.Model):
     @transaction.atomic
     def withdraw(self, *, by, reason: str = ""):
         self._lock()
-        if by.pk != self.author_id and not by.has_role(Role.SUPERVISOR):
+        if not self._is_author_or_supervisor(by):
             raise PermissionDenied("Only the author or a supervisor may withdraw this post.")
         self._move(PostState.WITHDRAWN, by=by, reason=reason.strip() or "Withdrawn.")
         self.approvals.void_all(reason="The post was withdrawn.")
@@ -358,7 +369,7 @@ class Post(models.Model):
     @transaction.atomic
     def retry_failed(self, *, by):
         self._lock()
-        if by.pk != self.author_id and not by.has_role(Role.SUPERVISOR):
+        if not self._is_author_or_supervisor(by):
             raise PermissionDenied("Only the author or a supervisor may retry publishing.")
         if self.state != PostState.FAILED:
             raise IllegalTransition("Only a post whose publishing failed can be retried.")

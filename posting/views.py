@@ -88,6 +88,8 @@ def post_detail(request, pk):
             "timeline": timeline_for(post),
             "approval": post.current_approval(),
             "can_edit": post.author_id == request.user.pk and post.state in EDITABLE_STATES,
+            "can_withdraw": post.may_be_withdrawn_by(request.user),
+            "can_retry": post.may_be_retried_by(request.user),
             "can_review": post.state == PostState.SUBMITTED
             and request.user.has_perm("posting.review_post")
             and post.author_id != request.user.pk,
