@@ -1,19 +1,30 @@
 """The demo city: one login per role, a website channel and a Mastodon sandbox channel."""
 
 import os
+from base64 import b32decode
+from datetime import timedelta
 from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from posting.models import Channel, Platform
+from training.content import load_default_modules
+from training.demo import complete_required_modules
 
-from .models import Authorization, Department, User
+from .models import Authorization, Department, Designation, EquipmentException, User
 from .roles import Role
 
 DEMO_PASSWORD = "city-demo-2026"  # noqa: S105 - published in the README for the demo city
+# The demo's two-factor people (Mayor's office, supervisors, designees) share this published TOTP
+# secret, so that the demo needs no authenticator app: `python manage.py demo_totp_code supervisor`
+# prints the current code. A demo secret, never a real person's.
+DEMO_TOTP_SECRET = "RIVERTONCITYSOCIALDEMOTOTPSECRET"  # noqa: S105 - published in the README
+DEMO_TOTP_DEVICE = "Demo authenticator (published secret)"
 
 PEOPLE = [
     # username, first, last, department, role, job title
@@ -29,7 +40,11 @@ PEOPLE = [
     ),
     ("staff", "Sasha", "Kowalski", "Parks and Recreation", Role.STAFF, "Recreation Coordinator"),
     ("clerk", "Casey", "Morgan", "City Clerk's Office", Role.CITY_CLERK, "City Clerk"),
+    ("designee", "Jordan", "Lee", "Mayor's Office", Role.STAFF, "Deputy City Administrator"),
+    ("robin", "Robin", "Diaz", "Public Works", Role.STAFF, "Street Maintenance Lead"),
+    ("it", "Alex", "Chen", "Information Technology", Role.IT, "IT Support Lead"),
 ]
+DESIGNEE_AUTHORITY = "Mayor Dana Ortiz, Executive Order 2026-03"
 
 
 @cache
@@ -39,7 +54,13 @@ def demo_password_hash() -> str:
 
 
 @transaction.atomic
-def load_demo_city(*, mastodon_url: str) -> dict:
+def load_demo_city(*, mastodon_url: str, equipment_exceptions: bool = True) -> dict:
+    """Load the demo city. Safe to run again.
+
+    With `equipment_exceptions`, the poster and the supervisor may work from any browser
+    for 30 days (a supervisor's 702.3 exception), so the basic journey needs no enrollment;
+    the others show the enrollment of city equipment.
+    """
     users = {}
     for username, first, last, department, role, title in PEOPLE:
         user, created = User.objects.get_or_create(
@@ -57,8 +78,11 @@ def load_demo_city(*, mastodon_url: str) -> dict:
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=role.value))
         users[username] = user
-    for username in ("poster", "staff"):
+    for username in ("poster", "staff", "robin"):
         User.objects.filter(pk=users[username].pk).update(supervisor=users["supervisor"])
+    User.objects.filter(pk=users["supervisor"].pk).update(supervisor=users["mayor"])
+    for user in users.values():
+        user.refresh_from_db()
 
     website, _ = Channel.objects.update_or_create(
         slug="city-website",
@@ -81,12 +105,53 @@ def load_demo_city(*, mastodon_url: str) -> dict:
     )
     os.environ.setdefault("SANDBOX_MASTODON_TOKEN", "sandbox-token")
 
+    load_default_modules()
+    if not Designation.objects.current().filter(designee=users["designee"]).exists():
+        Designation.grant(
+            designee=users["designee"],
+            by=users["mayor"],
+            authority=DESIGNEE_AUTHORITY,
+            departments=[users["robin"].department],
+            note="Demo city: acts for the Mayor for Public Works.",
+        )
     for username in ("poster", "supervisor"):
         if not Authorization.objects.current().filter(user=users[username]).exists():
+            complete_required_modules(users[username])
             Authorization.grant(
                 user=users[username],
                 channels=[website, sandbox],
                 by=users["mayor"],
                 note="Demo city: authorized for the website and the sandbox.",
             )
+    give_demo_authenticators(users.values())
+    if equipment_exceptions:
+        grant_demo_exceptions(users)
     return users
+
+
+def grant_demo_exceptions(users) -> None:
+    for username, by in (("poster", "supervisor"), ("supervisor", "mayor")):
+        if not EquipmentException.objects.current().filter(employee=users[username]).exists():
+            EquipmentException.grant(
+                employee=users[username],
+                by=users[by],
+                reason="Demo city: works from any browser.",
+                valid_until=timezone.now() + timedelta(days=30),
+            )
+
+
+def demo_totp_key() -> str:
+    return b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def give_demo_authenticators(users) -> None:
+    """Everyone in the demo who must use two-factor and has no authenticator gets one on the
+    demo secret (one authenticator a person: the sign-in asks for that one's code)."""
+    from .two_factor import confirmed_device, requires_two_factor
+
+    for user in users:
+        user.__dict__.pop("_role_names", None)
+        if requires_two_factor(user) and confirmed_device(user) is None:
+            TOTPDevice.objects.create(
+                user=user, name=DEMO_TOTP_DEVICE, key=demo_totp_key(), confirmed=True
+            )

@@ -9,7 +9,8 @@ from django.utils import timezone
 from .models import PUBLISH_PERMISSION, Authorization
 
 
-def can_publish(user, channel, at=None) -> bool:
+def can_publish(user, channel, category=None, at=None) -> bool:
+    """A current authorization for the channel (and the category, where it names categories)."""
     if user is None or not user.is_active:
         return False
     # guardian caches object permissions per user object; a fresh checker sees revocations.
@@ -17,7 +18,8 @@ def can_publish(user, channel, at=None) -> bool:
 
     if not ObjectPermissionChecker(user).has_perm(PUBLISH_PERMISSION.split(".")[1], channel):
         return False
-    return Authorization.objects.current(at or timezone.now()).for_channel(user, channel).exists()
+    authorizations = Authorization.objects.current(at or timezone.now()).for_channel(user, channel)
+    return any(a.allows_category(category) for a in authorizations)
 
 
 def publishable_channels(user):

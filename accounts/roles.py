@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     AUTHORIZED_POSTER = "Authorized poster", "Authorized poster"
     STAFF = "Staff", "Staff"
     CITY_CLERK = "City Clerk", "City Clerk"
+    IT = "IT", "IT (approves city equipment)"
 
 
 # Model permissions each role's group carries. Object permissions on channels
@@ -24,4 +25,5 @@ ROLE_PERMISSIONS = {
     Role.AUTHORIZED_POSTER: [],
     Role.STAFF: [],
     Role.CITY_CLERK: ["retention.view_archiverecord"],
+    Role.IT: [],
 }

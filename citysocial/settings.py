@@ -6,7 +6,9 @@ CELERY_BROKER_URL) to use PostgreSQL and Redis. Set CITYSOCIAL_PRODUCTION=1 in
 production: secrets then have no defaults and the HTTPS settings switch on.
 """
 
+import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,10 +68,15 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "social_django",
+    # Sign-on: TOTP second factor (django-otp) and lockout after failed passwords (django-axes).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "accounts",
     "posting",
     "review",
     "retention",
+    "training",
 ]
 
 MIDDLEWARE = [
@@ -79,11 +86,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sign-on: request.user.is_verified() (django-otp), after authentication.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Sign-on: whoever must use two-factor passes it before any other page (after htmx, messages).
+    "accounts.two_factor.TwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "social_django.middleware.SocialAuthExceptionMiddleware",
+    "accounts.sso.SignOnErrorMiddleware",
+    # Sign-on: django-axes turns a locked-out sign-in into the lockout page; it must come last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "citysocial.urls"
@@ -125,7 +138,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- People and sign-in ---------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
+GUARDIAN_RAISE_403 = True
+
+# --- Sign-on (single sign-on, lockout, two-factor) -------------------------
+# django-axes must come first: it refuses a locked-out username+IP before any other backend.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -135,24 +154,59 @@ SOCIAL_AUTH_OIDC_OIDC_ENDPOINT = os.environ.get("OIDC_ENDPOINT", "")
 SOCIAL_AUTH_OIDC_KEY = os.environ.get("OIDC_CLIENT_ID", "")
 SOCIAL_AUTH_OIDC_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
 if SOCIAL_AUTH_OIDC_OIDC_ENDPOINT:
-    AUTHENTICATION_BACKENDS.insert(0, "social_core.backends.open_id_connect.OpenIdConnectAuth")
+    AUTHENTICATION_BACKENDS.insert(1, "social_core.backends.open_id_connect.OpenIdConnectAuth")
+# Authorization code flow with PKCE (S256); social-core validates the ID token's signature
+# against the provider's JWKS, and its iss, aud, exp, iat and nonce.
+SOCIAL_AUTH_OIDC_USE_PKCE = True
+SOCIAL_AUTH_OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+# Identity-provider groups that carry a role: {"idp-group": "Supervisor", ...}, role names as in
+# accounts.roles.Role. A role named here follows the identity provider at every sign-on (added or
+# removed); roles named nowhere here are managed in CitySocial; unmapped groups are ignored.
+try:
+    OIDC_GROUP_ROLES = json.loads(os.environ.get("OIDC_GROUP_ROLES", "") or "{}")
+except ValueError as error:
+    raise ImproperlyConfigured(f"OIDC_GROUP_ROLES is not valid JSON: {error}") from None
+if not isinstance(OIDC_GROUP_ROLES, dict) or not all(
+    isinstance(key, str) and isinstance(value, str) for key, value in OIDC_GROUP_ROLES.items()
+):
+    raise ImproperlyConfigured('OIDC_GROUP_ROLES must be a JSON object: {"idp-group": "Role"}.')
+if OIDC_GROUP_ROLES:
+    # The "groups" claim (Entra ID, Okta); a person in no group has none, which means no roles.
+    SOCIAL_AUTH_OIDC_GROUPS_KEY = "groups"
+    SOCIAL_AUTH_OIDC_GROUPS_MISSING_AS_EMPTY = True
 SOCIAL_AUTH_URL_NAMESPACE = "social"
 SOCIAL_AUTH_JSONFIELD_ENABLED = True
 SOCIAL_AUTH_LOGIN_REDIRECT_URL = "/dashboard/"
 SOCIAL_AUTH_LOGIN_ERROR_URL = "/login/"
-# Only people the city already knows may sign in: no self-registration.
+# The city's identity provider says who is an employee: someone it vouches for who has no
+# account yet gets one on first sign-on, as a plain employee with no roles (roles come from
+# OIDC_GROUP_ROLES or the Mayor's office; posting needs a 702.3 authorization besides). An
+# existing account is matched by the provider's link or else by a *verified* e-mail address.
 SOCIAL_AUTH_PIPELINE = (
     "social_core.pipeline.social_auth.social_details",
+    "social_core.pipeline.social_auth.social_names",
     "social_core.pipeline.social_auth.social_uid",
     "social_core.pipeline.social_auth.auth_allowed",
     "social_core.pipeline.social_auth.social_user",
-    "social_core.pipeline.social_auth.associate_by_email",
+    "accounts.sso.associate_by_verified_email",
+    "social_core.pipeline.user.get_username",
+    "social_core.pipeline.user.create_user",
     "social_core.pipeline.social_auth.associate_user",
     "social_core.pipeline.social_auth.load_extra_data",
     "social_core.pipeline.user.user_details",
+    "accounts.sso.sync_roles",
 )
-ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
-GUARDIAN_RAISE_403 = True
+# Local passwords (small cities): 5 failures from one IP address for one username lock that
+# pair for 30 minutes; a success resets the count. The lockout page is the sign-in page's.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/login.html"
+# Two-factor (TOTP) for the Mayor's office, designees and supervisors: see
+# accounts.two_factor.requires_two_factor. Authenticator apps show this name.
+OTP_TOTP_ISSUER = f"{CITY_NAME} CitySocial"
+# --- End of sign-on ---------------------------------------------------------
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -199,12 +253,13 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "filesys
 BROKER_DIR = Path(os.environ.get("CITYSOCIAL_BROKER_DIR", VAR_DIR / "broker"))
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem"):
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
         "polling_interval": 0.2,
     }
@@ -235,6 +290,16 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stalled-publications": {
         "task": "posting.tasks.sweep_stalled_publications",
         "schedule": 60.0,
+    },
+    # 702.8: e-mail reminders before training expires (each completion and threshold once).
+    "training-expiry-reminders": {
+        "task": "training.tasks.send_expiry_reminders",
+        "schedule": 3600.0,
+    },
+    # 702.8 / 702.3: training lapses with time; have accounts re-check those authorizations.
+    "training-lapse-refresh": {
+        "task": "training.tasks.refresh_authorizations_after_lapse",
+        "schedule": 3600.0,
     },
 }
 

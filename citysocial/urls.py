@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts import two_factor
 from accounts.views import dashboard, healthz
 
 urlpatterns = [
@@ -17,10 +18,14 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sso/", include("social_django.urls", namespace="social")),
+    path("two-factor/setup/", two_factor.setup, name="two_factor_setup"),
+    path("two-factor/verify/", two_factor.verify, name="two_factor_verify"),
     path("dashboard/", dashboard, name="dashboard"),
+    path("people/", include("accounts.urls")),
     path("posts/", include("posting.urls")),
     path("review/", include("review.urls")),
     path("archive/", include("retention.urls")),
+    path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
 ]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from accounts.equipment import check_equipment
 from accounts.permissions import can_publish
 from accounts.roles import Role
 
@@ -79,6 +80,7 @@ class PostState(models.TextChoices):
     PUBLISHED = "published", "Published"
     FAILED = "failed", "Publishing failed"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    HELD = "held", "Held: author no longer authorized"
 
 
 # The only moves a post may make. Post._move() refuses anything else.
@@ -89,8 +91,15 @@ TRANSITIONS: dict[str, set[str]] = {
         PostState.REJECTED,
         PostState.WITHDRAWN,
         PostState.DRAFT,
+        PostState.HELD,
     },
-    PostState.APPROVED: {PostState.PUBLISHING, PostState.WITHDRAWN, PostState.DRAFT},
+    PostState.APPROVED: {
+        PostState.PUBLISHING,
+        PostState.WITHDRAWN,
+        PostState.DRAFT,
+        PostState.HELD,
+    },
+    PostState.HELD: {PostState.DRAFT, PostState.WITHDRAWN},
     PostState.REJECTED: {PostState.DRAFT, PostState.WITHDRAWN},
     PostState.PUBLISHING: {PostState.PUBLISHED, PostState.FAILED},
     PostState.FAILED: {PostState.PUBLISHING, PostState.PUBLISHED},
@@ -98,11 +107,28 @@ TRANSITIONS: dict[str, set[str]] = {
     PostState.WITHDRAWN: set(),
 }
 
-EDITABLE_STATES = {PostState.DRAFT, PostState.SUBMITTED, PostState.APPROVED, PostState.REJECTED}
+EDITABLE_STATES = {
+    PostState.DRAFT,
+    PostState.SUBMITTED,
+    PostState.APPROVED,
+    PostState.REJECTED,
+    PostState.HELD,
+}
 
 
 class IllegalTransition(ValidationError):
     pass
+
+
+def validate_attachment(upload) -> None:
+    from pathlib import Path
+
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError("Attachments may be 10 MB at most.")
+    if Path(upload.name).suffix.lower() not in ATTACHMENT_TYPES:
+        raise ValidationError(
+            "Attach a picture (JPG, PNG, GIF), a PDF, a Word file or a text file."
+        )
 
 
 class PostQuerySet(models.QuerySet):
@@ -117,6 +143,10 @@ class PostQuerySet(models.QuerySet):
 
     def by(self, user):
         return self.filter(author=user)
+
+    def held_on_revocation(self, user):
+        """The author's posts waiting to go out: what 702.3 holds when their authorization ends."""
+        return self.filter(author=user, state__in=[PostState.SUBMITTED, PostState.APPROVED])
 
 
 class Post(models.Model):
@@ -192,7 +222,11 @@ class Post(models.Model):
     # --- Who may act ----------------------------------------------------
     def unauthorized_channels(self, user=None) -> list[Channel]:
         user = user or self.author
-        return [channel for channel in self.channels.all() if not can_publish(user, channel)]
+        return [
+            channel
+            for channel in self.channels.all()
+            if not can_publish(user, channel, category=self.category)
+        ]
 
     def _require_author(self, user, action: str) -> None:
         if user.pk != self.author_id:
@@ -216,7 +250,7 @@ class Post(models.Model):
             raise PermissionDenied("702.3: a supervisor may not approve their own post.")
 
     # --- State machine --------------------------------------------------
-    def _move(self, to: str, *, by, reason: str = "") -> "PostTransition":
+    def _move(self, to: str, *, by, reason: str = "", equipment=None) -> "PostTransition":
         origin = self.state
         if to not in TRANSITIONS[origin]:
             raise IllegalTransition(
@@ -226,7 +260,13 @@ class Post(models.Model):
         self.state = to
         self.save(update_fields=["state", "submitted_at", "published_at", "updated_at"])
         return PostTransition.objects.create(
-            post=self, from_state=origin, to_state=to, actor=by, reason=reason
+            post=self,
+            from_state=origin,
+            to_state=to,
+            actor=by,
+            reason=reason,
+            device=equipment.device if equipment else None,
+            equipment=equipment.label if equipment else "",
         )
 
     def _lock(self) -> "Post":
@@ -258,10 +298,11 @@ class Post(models.Model):
             self._move(PostState.DRAFT, by=by, reason=note)
 
     @transaction.atomic
-    def submit(self, *, by, attestation: bool = True):
-        """The author asks a supervisor to approve the post (702.3)."""
+    def submit(self, *, by, attestation: bool = True, equipment=None):
+        """The author asks a supervisor to approve the post (702.3), from city equipment."""
         self._lock()
         self._require_author(by, "submit")
+        equipment = check_equipment(by, equipment)
         if self.state not in {PostState.DRAFT}:
             raise IllegalTransition(
                 f"A post that is {self.get_state_display().lower()} cannot be submitted."
@@ -270,7 +311,10 @@ class Post(models.Model):
         refused = self.unauthorized_channels(by)
         if refused:
             names = ", ".join(channel.name for channel in refused)
-            problems.append(f"702.3 / 702.5(g): you are not authorized to post to {names}.")
+            problems.append(
+                f"702.3 / 702.5(g): you are not authorized to post "
+                f"{self.get_category_display()} content to {names}."
+            )
         if not attestation:
             problems.append(
                 "702.4: confirm the content is appropriate for public release, supports the "
@@ -279,15 +323,18 @@ class Post(models.Model):
         if problems:
             raise ValidationError(problems)
         self.submitted_at = timezone.now()
-        return self._move(PostState.SUBMITTED, by=by, reason="Submitted for approval.")
+        return self._move(
+            PostState.SUBMITTED, by=by, reason="Submitted for approval.", equipment=equipment
+        )
 
     @transaction.atomic
-    def approve(self, *, by, comment: str = ""):
-        """A supervisor approves the exact content in front of them (702.3)."""
+    def approve(self, *, by, comment: str = "", equipment=None):
+        """A supervisor approves the exact content in front of them (702.3), from city equipment."""
         from review.models import Approval
 
         self._lock()
         self._require_reviewer(by)
+        equipment = check_equipment(by, equipment)
         if self.state != PostState.SUBMITTED:
             raise IllegalTransition(
                 f"A post that is {self.get_state_display().lower()} cannot be approved."
@@ -304,13 +351,17 @@ class Post(models.Model):
             decision=Approval.Decision.APPROVED,
             comment=comment.strip(),
             content_digest=self.content_digest(),
+            device=equipment.device,
+            equipment=equipment.label,
         )
-        self._move(PostState.APPROVED, by=by, reason=comment.strip() or "Approved.")
+        self._move(
+            PostState.APPROVED, by=by, reason=comment.strip() or "Approved.", equipment=equipment
+        )
         if self.is_due():
             self.release()
 
     @transaction.atomic
-    def reject(self, *, by, comment: str):
+    def reject(self, *, by, comment: str, equipment=None):
         """A supervisor returns the post to its author with the reason."""
         from review.models import Approval
 
@@ -328,8 +379,10 @@ class Post(models.Model):
             decision=Approval.Decision.RETURNED,
             comment=comment.strip(),
             content_digest=self.content_digest(),
+            device=equipment.device if equipment else None,
+            equipment=equipment.label if equipment else "",
         )
-        self._move(PostState.REJECTED, by=by, reason=comment.strip())
+        self._move(PostState.REJECTED, by=by, reason=comment.strip(), equipment=equipment)
 
     @transaction.atomic
     def withdraw(self, *, by, reason: str = ""):
@@ -338,6 +391,13 @@ class Post(models.Model):
             raise PermissionDenied("Only the author or a supervisor may withdraw this post.")
         self._move(PostState.WITHDRAWN, by=by, reason=reason.strip() or "Withdrawn.")
         self.approvals.void_all(reason="The post was withdrawn.")
+
+    @transaction.atomic
+    def hold(self, *, reason: str):
+        """702.3: the author may no longer post here; nothing goes out until someone acts."""
+        self._lock()
+        self.approvals.void_all(reason=f"Held: {reason}")
+        self._move(PostState.HELD, by=None, reason=reason)
 
     def is_due(self, now=None) -> bool:
         return self.scheduled_for is None or self.scheduled_for <= (now or timezone.now())
@@ -410,6 +470,11 @@ class PostTransition(models.Model):
     )
     reason = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
+    # 702.3: the equipment the action came from.
+    device = models.ForeignKey(
+        "accounts.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    equipment = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -478,3 +543,153 @@ class Publication(models.Model):
     def requeue(self) -> None:
         self.status = Publication.Status.QUEUED
         self.save(update_fields=["status", "updated_at"])
+
+
+# --- Requests from employees who are not authorized (702.3) -----------------------
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES = {".jpg", ".jpeg", ".png", ".gif", ".pdf", ".docx", ".txt"}
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"requests/{uuid.uuid4().hex}/{filename}"
+
+
+class PostingRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(
+            models.Q(requester=user) | models.Q(supervisor=user) | models.Q(forwarded_to=user)
+        )
+
+    def awaiting(self, supervisor):
+        return self.filter(supervisor=supervisor, status=PostingRequest.Status.SUBMITTED)
+
+
+class PostingRequest(models.Model):
+    """702.3: employees who are not authorized ask through the appropriate supervisory channel."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "With the supervisor"
+        FORWARDED = "forwarded", "Forwarded to an authorized poster"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Urgency(models.TextChoices):
+        ROUTINE = "routine", "Routine (within a week)"
+        SOON = "soon", "Soon (within two days)"
+        URGENT = "urgent", "Urgent (today)"
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posting_requests"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requests_to_review"
+    )
+    what = models.TextField(help_text="What should the public be told?")
+    why = models.TextField(help_text="Why it matters, and any source or deadline.")
+    audience = models.CharField(max_length=200, help_text="Who needs to hear it.")
+    category = models.CharField(max_length=40, choices=Category.choices, blank=True)
+    urgency = models.CharField(max_length=20, choices=Urgency.choices, default=Urgency.ROUTINE)
+    attachment = models.FileField(
+        upload_to=attachment_path, blank=True, validators=[validate_attachment]
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False
+    )
+    forwarded_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests_forwarded",
+    )
+    draft = models.OneToOneField(
+        Post, null=True, blank=True, on_delete=models.PROTECT, related_name="posting_request"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PostingRequestQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Request from {self.requester}: {self.what[:40]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("posting:request", args=[self.pk])
+
+    @property
+    def progress(self) -> str:
+        """What the requester sees: where their request is now."""
+        if self.draft_id:
+            return (
+                f"{self.get_status_display()}: the post is {self.draft.get_state_display().lower()}"
+            )
+        return self.get_status_display()
+
+    @classmethod
+    def file(cls, *, requester, what, why, audience, urgency, category="", attachment=None):
+        supervisor = requester.supervisor
+        if supervisor is None:
+            raise ValidationError(
+                "702.3: you have no supervisor on record to send this to. Ask the Mayor's office "
+                "to set your supervisor in the org chart."
+            )
+        request = cls(
+            requester=requester,
+            supervisor=supervisor,
+            what=what,
+            why=why,
+            audience=audience,
+            urgency=urgency,
+            category=category,
+            attachment=attachment or "",
+        )
+        request.full_clean()
+        request.save()
+        return request
+
+    def _require_supervisor(self, by) -> None:
+        if by.pk != self.supervisor_id:
+            raise PermissionDenied("702.3: only the requester's supervisor decides this request.")
+        if self.status != self.Status.SUBMITTED:
+            raise IllegalTransition(f"This request is already {self.get_status_display().lower()}.")
+
+    @transaction.atomic
+    def forward(self, *, by, to, title: str, category: str, note: str = "") -> Post:
+        """The supervisor hands the request to an authorized poster as a prefilled draft."""
+        self._require_supervisor(by)
+        from accounts.permissions import publishable_channels
+
+        channels = list(publishable_channels(to))
+        if not channels:
+            raise ValidationError(f"702.3: {to} is not authorized to post; choose another poster.")
+        draft = Post.objects.create(author=to, title=title, body=self.what, category=category)
+        draft.channels.set(channels)
+        self.status, self.forwarded_to, self.draft = self.Status.FORWARDED, to, draft
+        self.decided_at, self.decision_note = timezone.now(), note.strip()
+        self.save(update_fields=["status", "forwarded_to", "draft", "decided_at", "decision_note"])
+        return draft
+
+    def decline(self, *, by, reason: str):
+        self._require_supervisor(by)
+        if not reason.strip():
+            raise ValidationError("Tell the requester why the request is declined.")
+        self.status, self.decided_at, self.decision_note = (
+            self.Status.DECLINED,
+            timezone.now(),
+            reason.strip(),
+        )
+        self.save(update_fields=["status", "decided_at", "decision_note"])
+
+    def withdraw(self, *, by):
+        if by.pk != self.requester_id:
+            raise PermissionDenied("Only the requester may withdraw this request.")
+        if self.status != self.Status.SUBMITTED:
+            raise IllegalTransition(f"This request is already {self.get_status_display().lower()}.")
+        self.status = self.Status.WITHDRAWN
+        self.save(update_fields=["status"])

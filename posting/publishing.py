@@ -40,7 +40,7 @@ def check_still_allowed(publication: Publication) -> None:
     post = publication.post
     if post.state not in {PostState.PUBLISHING, PostState.FAILED}:
         raise PublishRefused(f"The post is {post.get_state_display().lower()}; nothing was sent.")
-    if not can_publish(post.author, publication.channel):
+    if not can_publish(post.author, publication.channel, category=post.category):
         raise PublishRefused(
             f"702.3: {post.author} is no longer authorized to post to {publication.channel}; "
             "nothing was sent."

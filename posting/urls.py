@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import request_views, views
 
 app_name = "posting"
 
@@ -14,4 +14,11 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.withdraw_post, name="withdraw"),
     path("<int:pk>/retry/", views.retry_post, name="retry"),
     path("<int:pk>/status/", views.publication_status, name="status"),
+    path("requests/", request_views.request_list, name="requests"),
+    path("requests/new/", request_views.request_new, name="request_new"),
+    path("requests/<int:pk>/", request_views.request_detail, name="request"),
+    path("requests/<int:pk>/withdraw/", request_views.request_withdraw, name="request_withdraw"),
+    path(
+        "requests/<int:pk>/attachment/", request_views.request_attachment, name="request_attachment"
+    ),
 ]

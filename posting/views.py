@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.equipment import equipment_for
 from accounts.permissions import publishable_channels
 
 from .access import get_post_for_user
@@ -66,7 +67,11 @@ def _initial(post):
 
 def _submit(request, post):
     try:
-        post.submit(by=request.user, attestation=request.POST.get("attest") == "on")
+        post.submit(
+            by=request.user,
+            attestation=request.POST.get("attest") == "on",
+            equipment=equipment_for(request),
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -135,15 +140,15 @@ def retry_post(request, pk):
 
 
 def run_action(request, method, success: str, **kwargs) -> bool:
-    """Run a state change as the signed-in person and tell them how it went."""
+    """Run a state change as the signed-in person and tell them how it went.
+
+    A refused permission is not caught: it becomes the 403 page, with the policy's reason.
+    """
     try:
         method(by=request.user, **kwargs)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-        return False
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or "You may not do that.")
         return False
     messages.success(request, success)
     return True

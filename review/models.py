@@ -36,6 +36,11 @@ class Approval(models.Model):
     comment = models.TextField(blank=True)
     content_digest = models.CharField(max_length=64)
     decided_at = models.DateTimeField(default=timezone.now)
+    # 702.3: the equipment the decision came from.
+    device = models.ForeignKey(
+        "accounts.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    equipment = models.CharField(max_length=200, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
     void_reason = models.CharField(max_length=200, blank=True)
 

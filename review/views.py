@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.equipment import equipment_for
 from posting.access import get_post_for_user
 from posting.forms import DecisionForm
 from posting.models import Post
@@ -36,6 +37,7 @@ def _decide(request, pk, decision: str, success: str):
     post = get_post_for_user(request, pk)
     form = DecisionForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    if run_action(request, getattr(post, decision), success, comment=comment):
+    action = getattr(post, decision)
+    if run_action(request, action, success, comment=comment, equipment=equipment_for(request)):
         return redirect("review:queue")
     return redirect(post)

@@ -38,31 +38,103 @@ def fake_mastodon(fake_mastodon_server, monkeypatch):
 
 @pytest.fixture
 def city(db, fake_mastodon):
-    """The demo city's people and channels, plus a second supervisor and an outsider."""
+    """The demo city's people and channels, plus a second supervisor and an outsider.
+
+    Whoever must use two-factor (the Mayor's office, supervisors) has a confirmed authenticator
+    on the demo's secret: `sign_in` enters its code, `pass_second_factor` marks a test client.
+    """
     from django.contrib.auth.models import Group
 
-    from accounts.demo import load_demo_city
+    from accounts.demo import give_demo_authenticators, load_demo_city
     from accounts.models import User
     from accounts.roles import Role
     from posting.models import Channel
 
-    people = load_demo_city(mastodon_url=fake_mastodon.base_url)
-    second = User.objects.create_user("supervisor2", first_name="Robin", last_name="Hale")
+    people = load_demo_city(mastodon_url=fake_mastodon.base_url, equipment_exceptions=False)
+    second = User.objects.create_user(
+        "supervisor2", first_name="Jamie", last_name="Hale", email="supervisor2@riverton.example"
+    )
     second.groups.add(Group.objects.get(name=Role.SUPERVISOR.value))
     people["supervisor2"] = second
     people["outsider"] = User.objects.create_user("outsider")
+    give_demo_authenticators(people.values())
     return Personas(
         people=people,
         website=Channel.objects.get(slug="city-website"),
         mastodon=Channel.objects.get(slug="sandbox-mastodon"),
+        devices=enrolled_devices(people),
     )
 
 
+def enrolled_devices(people):
+    """Every persona works from an approved city laptop, unless a test says otherwise."""
+    from accounts.models import Device
+
+    return {
+        username: Device.objects.create(
+            user=user,
+            name=f"City laptop of {username}",
+            status=Device.Status.APPROVED,
+            decided_by=people["it"],
+        )
+        for username, user in people.items()
+    }
+
+
 class Personas:
-    def __init__(self, people, website, mastodon):
+    def __init__(self, people, website, mastodon, devices):
+        from accounts.models import Designation
+
         self.__dict__.update(people)
+        self.people = people
         self.website = website
         self.mastodon = mastodon
+        self.devices = devices
+        self.public_works_employee = people["robin"]
+        self.designation = Designation.objects.get(designee=people["designee"])
+
+    def kit(self, user):
+        """The equipment `user` acts from: their enrolled city laptop (702.3)."""
+        from accounts.equipment import Equipment
+
+        return Equipment(device=self.devices.get(user.username))
+
+    def trained(self, user):
+        """`user` completes every required training module (702.8), the way a person does."""
+        from training.content import load_default_modules
+        from training.demo import complete_required_modules
+
+        load_default_modules()
+        complete_required_modules(user)
+        return user
+
+    def published(self, **kwargs):
+        """A post approved and published on the city website, as the worker leaves it."""
+        from posting.platforms import PublishResult
+        from posting.publishing import record_success
+
+        post = self.submitted(channels=[self.website], **kwargs)
+        self.approve(post)
+        publication = post.publications.get()
+        result = PublishResult(f"news-{post.pk}", f"http://127.0.0.1/news/{post.pk}/", {})
+        record_success(publication, result)
+        post.settle()
+        return post
+
+    def approve(self, post, by=None, **kwargs):
+        by = by or self.supervisor
+        post.approve(by=by, equipment=self.kit(by), **kwargs)
+
+    def sign_in_client(self, client, username):
+        """A Django test client signed in as the persona, past two-factor, on their laptop."""
+        from accounts.equipment import COOKIE, token_for
+        from accounts.two_factor import pass_second_factor
+
+        user = self.people[username]
+        client.force_login(user)
+        pass_second_factor(client, user)
+        client.cookies[COOKIE] = token_for(self.devices[username])
+        return client
 
     def draft(
         self,
@@ -88,7 +160,7 @@ class Personas:
 
     def submitted(self, **kwargs):
         post = self.draft(**kwargs)
-        post.submit(by=post.author)
+        post.submit(by=post.author, equipment=self.kit(post.author))
         return post
 
 
@@ -217,13 +289,37 @@ def page(browser):
     context.close()
 
 
-def sign_in(page, base_url, username, password=None):
+def sign_in(page, base_url, username, password=None, device=True):
+    """Sign in at the login page, with the second factor's code when the page asks for it.
+
+    With `device`, the browser carries the persona's city-laptop enrollment token (702.3).
+    """
     from accounts.demo import DEMO_PASSWORD
+    from accounts.equipment import COOKIE, token_for
+    from accounts.models import Device
+
+    if device:
+        laptop = Device.objects.filter(user__username=username, name__startswith="City laptop")
+        if laptop.exists():
+            page.context.add_cookies(
+                [{"name": COOKIE, "value": token_for(laptop.get()), "url": base_url}]
+            )
 
     page.goto(f"{base_url}/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password or DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    verify_url = f"{base_url}/two-factor/verify/"
+    page.wait_for_url(lambda url: url.startswith((f"{base_url}/dashboard/", verify_url)))
+    if page.url.startswith(verify_url):
+        from accounts.models import User
+        from accounts.two_factor import confirmed_device, usable_code
+
+        authenticator = confirmed_device(User.objects.get(username=username))
+        while (code := usable_code(authenticator)) is None:  # this time step's codes are used up
+            time.sleep(1)
+        page.get_by_label("6-digit code").fill(code)
+        page.get_by_role("button", name="Verify").click()
     page.wait_for_url(f"{base_url}/dashboard/")
 
 

@@ -29,7 +29,7 @@ def test_only_the_mayors_office_grants(city):
 
 
 def test_grant_assigns_the_guardian_object_permission(city):
-    Authorization.grant(user=city.staff, channels=[city.website], by=city.mayor)
+    Authorization.grant(user=city.trained(city.staff), channels=[city.website], by=city.mayor)
     assert city.staff.has_perm("posting.publish_to_channel", city.website)
     assert can_publish(city.staff, city.website)
     assert not can_publish(city.staff, city.mastodon)
@@ -45,7 +45,7 @@ def test_revocation_takes_effect_at_once(city):
 
 def test_an_expired_authorization_no_longer_counts(city):
     authorization = Authorization.grant(
-        user=city.staff,
+        user=city.trained(city.staff),
         channels=[city.website],
         by=city.mayor,
         valid_until=timezone.now() + timedelta(days=30),
@@ -70,4 +70,4 @@ def test_a_superuser_without_authorization_still_may_not_publish(city):
 def test_submit_refuses_channels_the_author_is_not_authorized_for(city):
     post = city.draft(author=city.staff)
     with pytest.raises(ValidationError, match="not authorized"):
-        post.submit(by=city.staff)
+        post.submit(by=city.staff, equipment=city.kit(city.staff))

@@ -10,16 +10,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 @pytest.fixture
 def published(city):
-    from posting.platforms import PublishResult
-    from posting.publishing import record_success
-
-    post = city.submitted(title="Farmers market opens", channels=[city.website])
-    post.approve(by=city.supervisor)
-    publication = post.publications.get()
-    publication.status = "publishing"
-    record_success(publication, PublishResult("news-1", "http://127.0.0.1/news/1/", {}))
-    post.settle()
-    return post
+    return city.published(title="Farmers market opens")
 
 
 PAGES = {

@@ -90,7 +90,7 @@ def test_a_failed_channel_shows_why_and_can_be_retried_in_the_browser(
 ):
     fake_mastodon.fail_next(500, count=1, body={"error": "Service temporarily unavailable"})
     post = city.submitted(title="Water main flushing")
-    post.approve(by=city.supervisor)
+    post.approve(by=city.supervisor, equipment=city.kit(city.supervisor))
     sign_in(page, live_server.url, "poster")
     page.goto(f"{live_server.url}/posts/{post.pk}/")
     failed = page.locator('tr[data-channel="sandbox-mastodon"][data-status="failed"]')

@@ -20,13 +20,8 @@ def form_data(city, **overrides):
     return data
 
 
-def signed_in(client, user):
-    client.force_login(user)
-    return client
-
-
 def test_save_draft_creates_a_draft(client, city):
-    response = signed_in(client, city.poster).post(reverse("posting:new"), form_data(city))
+    response = city.sign_in_client(client, "poster").post(reverse("posting:new"), form_data(city))
     post = Post.objects.get()
     assert response.status_code == 302
     assert post.state == PostState.DRAFT
@@ -35,7 +30,7 @@ def test_save_draft_creates_a_draft(client, city):
 
 def test_submit_from_the_form_needs_the_702_4_attestation_and_keeps_the_draft(client, city):
     data = form_data(city, submit="1")
-    response = signed_in(client, city.poster).post(reverse("posting:new"), data, follow=True)
+    response = city.sign_in_client(client, "poster").post(reverse("posting:new"), data, follow=True)
     post = Post.objects.get()
     assert post.state == PostState.DRAFT
     assert "702.4" in response.content.decode()
@@ -46,7 +41,9 @@ def test_submit_from_the_form_needs_the_702_4_attestation_and_keeps_the_draft(cl
 
 
 def test_empty_text_is_refused_with_a_message(client, city):
-    response = signed_in(client, city.poster).post(reverse("posting:new"), form_data(city, body=""))
+    response = city.sign_in_client(client, "poster").post(
+        reverse("posting:new"), form_data(city, body="")
+    )
     assert response.status_code == 400
     assert "Write the text of the post." in response.content.decode()
     assert not Post.objects.exists()
@@ -54,7 +51,7 @@ def test_empty_text_is_refused_with_a_message(client, city):
 
 def test_over_long_text_for_a_channel_names_the_channel_and_the_limit(client, city):
     body = "Road work. " * 59 + "Road work."  # 659 characters: fine for the website, not Mastodon
-    response = signed_in(client, city.poster).post(
+    response = city.sign_in_client(client, "poster").post(
         reverse("posting:new"), form_data(city, body=body)
     )
     page = response.content.decode()
@@ -65,7 +62,7 @@ def test_over_long_text_for_a_channel_names_the_channel_and_the_limit(client, ci
 
 
 def test_unknown_category_is_refused(client, city):
-    response = signed_in(client, city.poster).post(
+    response = city.sign_in_client(client, "poster").post(
         reverse("posting:new"), form_data(city, category="campaign")
     )
     assert response.status_code == 400
@@ -74,7 +71,7 @@ def test_unknown_category_is_refused(client, city):
 
 
 def test_a_tampered_form_naming_an_unknown_channel_is_refused(client, city):
-    response = signed_in(client, city.poster).post(
+    response = city.sign_in_client(client, "poster").post(
         reverse("posting:new"), form_data(city, channels=["99999", "not-a-number"])
     )
     assert response.status_code == 400
@@ -84,18 +81,18 @@ def test_a_tampered_form_naming_an_unknown_channel_is_refused(client, city):
 
 def test_a_user_without_authorization_cannot_post_even_by_posting_the_form_directly(client, city):
     data = form_data(city, submit="1", attest="on")
-    response = signed_in(client, city.staff).post(reverse("posting:new"), data)
+    response = city.sign_in_client(client, "staff").post(reverse("posting:new"), data)
     assert response.status_code == 400
     assert not Post.objects.exists()
 
 
 def test_staff_without_authorization_are_told_why_on_the_form(client, city):
-    response = signed_in(client, city.staff).get(reverse("posting:new"))
+    response = city.sign_in_client(client, "staff").get(reverse("posting:new"))
     assert "You are not authorized to post" in response.content.decode()
 
 
 def test_a_past_schedule_is_refused(client, city):
-    response = signed_in(client, city.poster).post(
+    response = city.sign_in_client(client, "poster").post(
         reverse("posting:new"), form_data(city, scheduled_for="2020-01-01T09:00")
     )
     assert response.status_code == 400
@@ -104,14 +101,14 @@ def test_a_past_schedule_is_refused(client, city):
 
 def test_another_person_cannot_edit_or_see_my_post(client, city):
     post = city.draft()
-    client.force_login(city.staff)
+    city.sign_in_client(client, "staff")
     assert client.get(reverse("posting:detail", args=[post.pk])).status_code == 403
     assert client.post(reverse("posting:edit", args=[post.pk]), form_data(city)).status_code == 403
 
 
 def test_approve_by_form_post_is_refused_for_non_supervisors(client, city):
     post = city.submitted()
-    client.force_login(city.poster)
+    city.sign_in_client(client, "poster")
     response = client.post(reverse("review:approve", args=[post.pk]))
     post.refresh_from_db()
     assert response.status_code in (302, 403)
@@ -120,7 +117,7 @@ def test_approve_by_form_post_is_refused_for_non_supervisors(client, city):
 
 def test_self_approval_by_form_post_is_refused(client, city):
     post = city.submitted(author=city.supervisor)
-    client.force_login(city.supervisor)
+    city.sign_in_client(client, "supervisor")
     client.post(reverse("review:approve", args=[post.pk]))
     post.refresh_from_db()
     assert post.state == PostState.SUBMITTED
@@ -128,7 +125,7 @@ def test_self_approval_by_form_post_is_refused(client, city):
 
 def test_user_typed_text_is_escaped(client, city):
     post = city.draft(title="<script>alert(1)</script>", body="<img src=x onerror=alert(1)>")
-    client.force_login(city.poster)
+    city.sign_in_client(client, "poster")
     page = client.get(reverse("posting:detail", args=[post.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
@@ -136,7 +133,7 @@ def test_user_typed_text_is_escaped(client, city):
 
 
 def test_character_counts_follow_each_platforms_rules(client, city):
-    client.force_login(city.poster)
+    city.sign_in_client(client, "poster")
     body = "Details: https://www.riverton.example/public-works/leaf-collection-schedule-2026"
     response = client.post(
         reverse("posting:counts"), {"body": body, "channels": [city.website.pk, city.mastodon.pk]}
@@ -147,16 +144,16 @@ def test_character_counts_follow_each_platforms_rules(client, city):
 
 
 def test_the_approval_queue_is_for_supervisors(client, city):
-    client.force_login(city.poster)
+    city.sign_in_client(client, "poster")
     assert client.get(reverse("review:queue")).status_code == 403
-    client.force_login(city.supervisor)
+    city.sign_in_client(client, "supervisor")
     assert client.get(reverse("review:queue")).status_code == 200
 
 
 def test_the_approval_queue_lists_without_n_plus_one(client, city, django_assert_max_num_queries):
     for number in range(8):
         city.submitted(title=f"Notice {number}")
-    client.force_login(city.supervisor)
+    city.sign_in_client(client, "supervisor")
     with django_assert_max_num_queries(12):
         response = client.get(reverse("review:queue"))
     assert response.content.decode().count("Notice ") == 8

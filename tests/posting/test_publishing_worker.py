@@ -20,7 +20,7 @@ def settled(post):
 
 def test_an_approved_post_is_published_by_the_worker_and_archived(city, celery_worker_process):
     post = city.submitted()
-    post.approve(by=city.supervisor, comment="Approved.")
+    post.approve(by=city.supervisor, equipment=city.kit(city.supervisor), comment="Approved.")
     wait_for(settled(post), message="the worker to publish")
     assert post.state == PostState.PUBLISHED
     mastodon = post.publications.get(channel=city.mastodon)
@@ -54,7 +54,7 @@ def test_a_platform_500_fails_the_channel_with_its_message_and_retry_publishes_o
 ):
     fake_mastodon.fail_next(500, count=1, body={"error": "Internal server error"})
     post = city.submitted()
-    post.approve(by=city.supervisor)
+    post.approve(by=city.supervisor, equipment=city.kit(city.supervisor))
     wait_for(settled(post), message="the publication to fail")
     assert post.state == PostState.FAILED
     failed = post.publications.get(channel=city.mastodon)
@@ -77,7 +77,7 @@ def test_the_worker_refuses_a_post_whose_author_was_revoked_after_approval(
     from django.utils import timezone
 
     post = city.submitted(scheduled_for=timezone.now() + timedelta(hours=1))
-    post.approve(by=city.supervisor)
+    post.approve(by=city.supervisor, equipment=city.kit(city.supervisor))
     city.poster.authorizations.get().revoke(by=city.mayor, reason="Left the city.")
     # Release bypassing the approval-time check, as beat does when the time comes:
     post.release()

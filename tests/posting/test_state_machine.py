@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_submit_moves_a_draft_to_awaiting_approval_and_records_who(city):
     post = city.draft()
-    post.submit(by=city.poster)
+    post.submit(by=city.poster, equipment=city.kit(city.poster))
     post.refresh_from_db()
     assert post.state == PostState.SUBMITTED
     move = post.transitions.get()
@@ -19,7 +19,7 @@ def test_submit_moves_a_draft_to_awaiting_approval_and_records_who(city):
 
 def test_approve_records_the_supervisor_and_releases_a_due_post(city):
     post = city.submitted()
-    post.approve(by=city.supervisor, comment="Good to go.")
+    post.approve(by=city.supervisor, equipment=city.kit(city.supervisor), comment="Good to go.")
     post.refresh_from_db()
     assert post.state == PostState.PUBLISHING
     assert [t.to_state for t in post.transitions.all()] == ["submitted", "approved", "publishing"]
@@ -33,7 +33,7 @@ def test_a_scheduled_post_waits_approved_until_its_time(city):
     from django.utils import timezone
 
     post = city.submitted(scheduled_for=timezone.now() + timedelta(hours=2))
-    post.approve(by=city.supervisor)
+    post.approve(by=city.supervisor, equipment=city.kit(city.supervisor))
     post.refresh_from_db()
     assert post.state == PostState.APPROVED
     assert post.publications.count() == 0
@@ -44,8 +44,10 @@ def test_a_scheduled_post_waits_approved_until_its_time(city):
 def test_reject_needs_a_comment_and_returns_the_post(city):
     post = city.submitted()
     with pytest.raises(ValidationError):
-        post.reject(by=city.supervisor, comment="  ")
-    post.reject(by=city.supervisor, comment="Add the detour route.")
+        post.reject(by=city.supervisor, equipment=city.kit(city.supervisor), comment="  ")
+    post.reject(
+        by=city.supervisor, equipment=city.kit(city.supervisor), comment="Add the detour route."
+    )
     post.refresh_from_db()
     assert post.state == PostState.REJECTED
 
@@ -66,7 +68,7 @@ def test_only_a_submitted_post_can_be_approved(city, origin):
     Post.objects.filter(pk=post.pk).update(state=origin)
     post.refresh_from_db()
     with pytest.raises(IllegalTransition):
-        post.approve(by=city.supervisor)
+        post.approve(by=city.supervisor, equipment=city.kit(city.supervisor))
 
 
 def test_every_illegal_transition_is_refused(city):
@@ -87,7 +89,7 @@ def test_a_withdrawn_post_cannot_be_submitted_or_edited(city):
     post = city.draft()
     post.withdraw(by=city.poster)
     with pytest.raises(IllegalTransition):
-        post.submit(by=city.poster)
+        post.submit(by=city.poster, equipment=city.kit(city.poster))
     with pytest.raises(IllegalTransition):
         post.revise(
             by=city.poster, title="x", body="y", category="announcement", channels=[city.website]
@@ -105,7 +107,7 @@ def test_a_published_post_cannot_be_withdrawn(city):
 def test_only_the_author_submits_or_edits(city):
     post = city.draft()
     with pytest.raises(PermissionDenied):
-        post.submit(by=city.supervisor)
+        post.submit(by=city.supervisor, equipment=city.kit(city.supervisor))
     with pytest.raises(PermissionDenied):
         post.revise(
             by=city.supervisor,
@@ -139,7 +141,7 @@ def _allowed_lines(root):
 
 def test_every_transition_leaves_a_row(city):
     post = city.submitted()
-    post.reject(by=city.supervisor, comment="Add times.")
+    post.reject(by=city.supervisor, equipment=city.kit(city.supervisor), comment="Add times.")
     post.revise(
         by=city.poster,
         title=post.title,
@@ -147,7 +149,7 @@ def test_every_transition_leaves_a_row(city):
         category="announcement",
         channels=[city.website],
     )
-    post.submit(by=city.poster)
+    post.submit(by=city.poster, equipment=city.kit(city.poster))
     post.withdraw(by=city.poster, reason="Work postponed.")
     moves = list(PostTransition.objects.filter(post=post).values_list("from_state", "to_state"))
     assert moves == [

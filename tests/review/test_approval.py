@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_supervisor_cannot_approve_own_post(city):
     post = city.submitted(author=city.supervisor)
     with pytest.raises(PermissionDenied, match="their own post"):
-        post.approve(by=city.supervisor)
+        post.approve(by=city.supervisor, equipment=city.kit(city.supervisor))
     post.refresh_from_db()
     assert post.state == PostState.SUBMITTED
     assert not Approval.objects.exists()
@@ -20,7 +20,7 @@ def test_supervisor_cannot_approve_own_post(city):
 
 def test_another_supervisor_can_approve_a_supervisors_post(city):
     post = city.submitted(author=city.supervisor)
-    post.approve(by=city.supervisor2)
+    post.approve(by=city.supervisor2, equipment=city.kit(city.supervisor2))
     post.refresh_from_db()
     assert post.state == PostState.PUBLISHING
 
@@ -29,7 +29,7 @@ def test_another_supervisor_can_approve_a_supervisors_post(city):
 def test_only_supervisors_approve(city, who):
     post = city.submitted()
     with pytest.raises(PermissionDenied, match="702.3"):
-        post.approve(by=getattr(city, who))
+        post.approve(by=getattr(city, who), equipment=city.kit(getattr(city, who)))
 
 
 def test_edit_after_approval_voids_it(city):
@@ -38,7 +38,7 @@ def test_edit_after_approval_voids_it(city):
     from django.utils import timezone
 
     post = city.submitted(scheduled_for=timezone.now() + timedelta(days=1))
-    post.approve(by=city.supervisor)
+    post.approve(by=city.supervisor, equipment=city.kit(city.supervisor))
     assert post.current_approval() is not None
     post.revise(
         by=city.poster,
@@ -63,7 +63,7 @@ def test_approval_is_bound_to_the_exact_content(city):
     from posting.models import Post
 
     post = city.submitted(scheduled_for=timezone.now() + timedelta(days=1))
-    post.approve(by=city.supervisor)
+    post.approve(by=city.supervisor, equipment=city.kit(city.supervisor))
     # Someone changes the text behind the state machine's back (a direct database edit):
     Post.objects.filter(pk=post.pk).update(body="Something nobody approved.")
     post.refresh_from_db()
@@ -72,8 +72,12 @@ def test_approval_is_bound_to_the_exact_content(city):
         post.release()
 
 
-def test_approval_is_refused_when_the_author_lost_authorization(city):
+def test_a_post_whose_author_lost_authorization_is_held_and_cannot_be_approved(city):
+    from posting.models import IllegalTransition
+
     post = city.submitted()
     city.poster.authorizations.get().revoke(by=city.mayor, reason="Left the department.")
-    with pytest.raises(PermissionDenied, match="no longer authorized"):
-        post.approve(by=city.supervisor)
+    post.refresh_from_db()
+    assert post.state == PostState.HELD
+    with pytest.raises(IllegalTransition, match="held"):
+        post.approve(by=city.supervisor, equipment=city.kit(city.supervisor))

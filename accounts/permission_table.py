@@ -1,0 +1,216 @@
+"""Who may do what: one declared table of every page and action, by role.
+
+The views and models enforce these rules on the server; this table states
+them once so the Mayor's office can read them (a page renders it) and a test
+walks every URL of the project as every role and checks the table holds. A
+URL missing from the table fails that test.
+"""
+
+from dataclasses import dataclass
+
+ANONYMOUS = "Public (not signed in)"
+STAFF = "Staff"
+POSTER = "Authorized poster"
+SUPERVISOR = "Supervisor"
+MAYOR = "Mayor's office"
+DESIGNEE = "Designee of the Mayor"
+CLERK = "City Clerk"
+IT = "IT"
+
+ROLES = [ANONYMOUS, STAFF, POSTER, SUPERVISOR, MAYOR, DESIGNEE, CLERK, IT]
+SIGNED_IN = frozenset(ROLES) - {ANONYMOUS}
+EVERYONE = frozenset(ROLES)
+OVERSIGHT = frozenset({SUPERVISOR, MAYOR, CLERK})
+
+
+@dataclass(frozen=True)
+class Rule:
+    url: str  # the URL's name
+    action: str  # what a person does there, in plain words
+    allowed: frozenset
+    method: str = "GET"
+    clause: str = ""
+    note: str = ""  # a condition on the object, where one applies
+
+    def allows(self, role: str) -> bool:
+        return role in self.allowed
+
+
+def rule(url, action, allowed, method="GET", clause="", note=""):
+    return Rule(url, action, frozenset(allowed), method, clause, note)
+
+
+TABLE: list[Rule] = [
+    # The public city website (702.1.1, 702.5.1)
+    rule("home", "Open the city website", EVERYONE),
+    rule("news:index", "Read city news", EVERYONE, clause="702.2"),
+    rule("news:item", "Read a news item", EVERYONE, clause="702.2"),
+    rule("news:feed", "Subscribe to the news feed", EVERYONE, clause="702.2"),
+    rule("healthz", "Check the service is up", EVERYONE),
+    # Signing in
+    rule("login", "Sign in", EVERYONE),
+    rule("logout", "Sign out", EVERYONE, method="POST"),
+    rule("two_factor_setup", "Set up two-factor sign-in", SIGNED_IN),
+    rule("two_factor_verify", "Enter a two-factor code", SIGNED_IN),
+    rule("dashboard", "See one's dashboard", SIGNED_IN),
+    # Authorizations and designees (702.3)
+    rule(
+        "accounts:authorizations",
+        "See who is authorized to post",
+        {MAYOR, DESIGNEE},
+        clause="702.3",
+    ),
+    rule(
+        "accounts:authorization",
+        "See one authorization and its history; revoke it",
+        {MAYOR, DESIGNEE},
+        clause="702.3",
+        note="a designee revokes only within scope",
+    ),
+    rule(
+        "accounts:authorization_new",
+        "Authorize an employee",
+        {MAYOR, DESIGNEE},
+        clause="702.3",
+        note="a designee only within scope; training must be current (702.8)",
+    ),
+    rule("accounts:designations", "See the Mayor's designees", {MAYOR}, clause="702.3"),
+    rule("accounts:designation_new", "Name a designee", {MAYOR}, clause="702.3"),
+    rule("accounts:designation_revoke", "Revoke a designation", {MAYOR}, "POST", clause="702.3"),
+    rule("accounts:org_chart", "See the org chart", {MAYOR}, clause="702.3"),
+    rule("accounts:org_chart_edit", "Change a department or supervisor", {MAYOR}, clause="702.3"),
+    # City-approved equipment (702.3)
+    rule("accounts:equipment", "Enroll one's device", SIGNED_IN, clause="702.3"),
+    rule("accounts:equipment_register", "See city equipment", {MAYOR, IT}, clause="702.3"),
+    rule(
+        "accounts:equipment_decide",
+        "Approve, decline or revoke a device",
+        {MAYOR, IT},
+        "POST",
+        clause="702.3",
+    ),
+    rule(
+        "accounts:equipment_exceptions",
+        "Grant an employee an equipment exception",
+        {SUPERVISOR},
+        clause="702.3",
+        note="only for one's own employees",
+    ),
+    rule(
+        "accounts:equipment_exception_end",
+        "End an equipment exception",
+        {SUPERVISOR, MAYOR},
+        "POST",
+        clause="702.3",
+        note="the supervisor who granted it",
+    ),
+    # Posts (702.3, 702.4)
+    rule("posting:mine", "See one's posts", SIGNED_IN),
+    rule(
+        "posting:new",
+        "Write a post",
+        SIGNED_IN,
+        clause="702.3",
+        note="only channels one is authorized for are offered",
+    ),
+    rule("posting:counts", "Count characters per channel", SIGNED_IN, "POST"),
+    rule(
+        "posting:detail",
+        "See a post and its timeline",
+        {POSTER} | OVERSIGHT,
+        note="its author, or oversight",
+    ),
+    rule(
+        "posting:status",
+        "See a post's delivery",
+        {POSTER} | OVERSIGHT,
+        note="its author, or oversight",
+    ),
+    rule("posting:edit", "Edit a post", {POSTER}, note="its author"),
+    rule(
+        "posting:submit",
+        "Submit a post for approval",
+        {POSTER},
+        "POST",
+        clause="702.4",
+        note="its author, from city equipment",
+    ),
+    rule(
+        "posting:withdraw",
+        "Withdraw a post",
+        {POSTER, SUPERVISOR},
+        "POST",
+        note="its author or a supervisor",
+    ),
+    rule(
+        "posting:retry",
+        "Retry failed channels",
+        {POSTER, SUPERVISOR},
+        "POST",
+        note="its author or a supervisor",
+    ),
+    # Requests through supervisory channels (702.3)
+    rule("posting:requests", "See one's posting requests", SIGNED_IN, clause="702.3"),
+    rule("posting:request_new", "Ask for a post", SIGNED_IN, clause="702.3"),
+    rule(
+        "posting:request",
+        "See a request; forward or decline it",
+        {STAFF, SUPERVISOR},
+        clause="702.3",
+        note="its requester, their supervisor, the poster it went to",
+    ),
+    rule("posting:request_withdraw", "Withdraw a request", {STAFF}, "POST", note="its requester"),
+    rule(
+        "posting:request_attachment",
+        "Download a request's attachment",
+        {STAFF, SUPERVISOR},
+        note="its requester, their supervisor, the poster it went to",
+    ),
+    # Approval (702.3)
+    rule("review:queue", "See posts waiting for approval", {SUPERVISOR}, clause="702.3"),
+    rule(
+        "review:approve",
+        "Approve a post",
+        {SUPERVISOR},
+        "POST",
+        clause="702.3",
+        note="never one's own post; from city equipment",
+    ),
+    rule(
+        "review:reject",
+        "Return a post to its author",
+        {SUPERVISOR},
+        "POST",
+        clause="702.3",
+        note="never one's own post",
+    ),
+    # Public records (702.7)
+    rule("retention:index", "Search the archive", OVERSIGHT, clause="702.7"),
+    rule("retention:verify", "Verify the archive's chain", OVERSIGHT, clause="702.7"),
+    rule(
+        "retention:record",
+        "See an archived record",
+        OVERSIGHT | {POSTER},
+        clause="702.7",
+        note="oversight, or the post's author",
+    ),
+    # Training (702.8)
+    rule("training:index", "See one's training", SIGNED_IN, clause="702.8"),
+    rule("training:module", "Open a training module", SIGNED_IN, clause="702.8"),
+    rule("training:page", "Read a training page", SIGNED_IN, clause="702.8"),
+    rule("training:complete", "Take a module's quiz or attestation", SIGNED_IN, clause="702.8"),
+    rule("training:report", "See who is trained", {MAYOR}, clause="702.8"),
+    rule("training:report_csv", "Download the training report", {MAYOR}, clause="702.8"),
+    rule("training:manage", "See the training modules' settings", {MAYOR}, clause="702.8"),
+    rule("training:configure", "Configure a module", {MAYOR}, clause="702.8"),
+    rule("training:publish", "Publish a new version of a module", {MAYOR}, clause="702.8"),
+    # This table
+    rule("accounts:permissions", "Read this table", {MAYOR, DESIGNEE}, clause="702.3"),
+]
+
+# URLs of third-party apps, tested where they are configured, not walked here.
+NOT_WALKED = ("admin:", "social:")
+
+
+def rule_for(url_name: str) -> Rule | None:
+    return next((r for r in TABLE if r.url == url_name), None)
