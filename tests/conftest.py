@@ -178,10 +178,14 @@ def _database_url() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
-def start_worker(extra_env=None, concurrency=2):
+def clear_broker_queue():
+    """Drop messages left by earlier tests (the filesystem broker keeps them between runs)."""
     if settings.CELERY_BROKER_URL.startswith("filesystem"):
         shutil.rmtree(settings.BROKER_DIR / "queue", ignore_errors=True)
         (settings.BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
+
+
+def start_worker(extra_env=None, concurrency=2):
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
@@ -233,6 +237,7 @@ def stop_worker(process):
 def celery_worker_process(transactional_db):
     # A fresh worker per test: each transactional test flushes the database, and a
     # long-lived worker would keep cached rows (content types) that no longer exist.
+    clear_broker_queue()
     process = start_worker()
     yield process
     stop_worker(process)

@@ -69,19 +69,18 @@ def test_a_platform_500_fails_the_channel_with_its_message_and_retry_publishes_o
     assert len(fake_mastodon.statuses) == 1
 
 
-def test_the_worker_refuses_a_post_whose_author_was_revoked_after_approval(
-    city, fake_mastodon, celery_worker_process
-):
-    from datetime import timedelta
+def test_the_worker_refuses_a_post_whose_author_was_revoked_while_it_waited(city, fake_mastodon):
+    """702.3, re-checked at send time: approved and queued, then the author is revoked."""
+    from tests.conftest import start_worker, stop_worker
 
-    from django.utils import timezone
-
-    post = city.submitted(scheduled_for=timezone.now() + timedelta(hours=1))
-    post.approve(by=city.supervisor, equipment=city.kit(city.supervisor))
+    post = city.submitted()
+    city.approve(post)  # released: the publications wait in the broker, no worker yet
     city.poster.authorizations.get().revoke(by=city.mayor, reason="Left the city.")
-    # Release bypassing the approval-time check, as beat does when the time comes:
-    post.release()
-    wait_for(settled(post), message="the worker to refuse")
+    worker = start_worker()
+    try:
+        wait_for(settled(post), message="the worker to refuse")
+    finally:
+        stop_worker(worker)
     assert post.state == PostState.FAILED
     assert all("no longer authorized" in p.last_error for p in post.publications.all())
     assert fake_mastodon.statuses == []
