@@ -47,11 +47,14 @@ def dashboard(request):
         context["awaiting_review"] = (
             Post.objects.awaiting_review().exclude(author=user).select_related("author")[:10]
         )
-    if user.has_role(Role.MAYORS_OFFICE):
+    context["is_authorizer"] = is_authorizer(user)
+    context["is_it"] = user.has_role(Role.IT)
+    if context["is_authorizer"]:
         context["authorizations"] = (
-            Authorization.objects.select_related("user", "granted_by")
+            Authorization.objects.in_period()
+            .select_related("user", "granted_by", "designation__designee")
             .prefetch_related("channels")
-            .order_by("user__last_name", "-granted_at")
+            .order_by("user__last_name", "-granted_at")[:15]
         )
     if user.has_role(Role.CITY_CLERK):
         context["recent_records"] = ArchiveRecord.objects.select_related("channel", "post")[:10]
@@ -67,12 +70,16 @@ def healthz(request):
 STATES = ["active", "expiring", "suspended", "pending", "revoked", "expired"]
 
 
-def _require_authorizer(user) -> None:
-    """The Mayor's office and current designees see and manage authorizations."""
-    if not (
+def is_authorizer(user) -> bool:
+    """The Mayor's office and current designees see and manage authorizations (702.3)."""
+    return (
         user.has_role(Role.MAYORS_OFFICE)
         or Designation.objects.current().filter(designee=user).exists()
-    ):
+    )
+
+
+def _require_authorizer(user) -> None:
+    if not is_authorizer(user):
         raise PermissionDenied("702.3: the Mayor's office and its designees manage authorizations.")
 
 

@@ -1,7 +1,5 @@
 """702.3 and 702.8 in the browser: authorizations, designees, training, equipment, requests."""
 
-import re
-
 import pytest
 
 from accounts.models import Authorization, Device
@@ -103,7 +101,9 @@ def test_a_staff_request_travels_through_the_supervisor_to_a_poster(city, live_s
     page.context.clear_cookies()
     sign_in(page, live_server.url, "supervisor")
     page.goto(f"{live_server.url}{request.get_absolute_url()}")
-    page.get_by_label("Authorized poster", exact=True).select_option(label="Pat Nguyen (Public Works)")
+    page.get_by_label("Authorized poster", exact=True).select_option(
+        label="Pat Nguyen (Public Works)"
+    )
     page.get_by_label("Headline").fill("Pool closes early Friday")
     page.get_by_label("Content category (702.4)").select_option("announcement")
     page.get_by_role("button", name="Forward as a draft").click()
