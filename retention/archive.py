@@ -84,6 +84,7 @@ def archive_publication(publication, raw_response: dict) -> ArchiveRecord:
                 "content_digest": a.content_digest,
                 "decided_at": a.decided_at.isoformat(),
                 "in_force": a.pk == (approval.pk if approval else None),
+                "equipment": a.equipment,
             }
             for a in post.approvals.select_related("reviewer")
         ],
@@ -94,6 +95,7 @@ def archive_publication(publication, raw_response: dict) -> ArchiveRecord:
                 "actor": t.actor.username if t.actor else "system",
                 "reason": t.reason,
                 "at": t.at.isoformat(),
+                "equipment": t.equipment,
             }
             for t in post.transitions.select_related("actor")
         ],
