@@ -52,6 +52,7 @@ lint: install
 checks: install
 	$(PY) manage.py makemigrations --check --dry-run
 	CITYSOCIAL_PRODUCTION=1 SECRET_KEY=check-deploy-only-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGH \
+		CREDENTIALS_KEYS=check-deploy-only \
 		ALLOWED_HOSTS=social.city.example $(PY) manage.py check --deploy --fail-level WARNING
 
 pytest: install browser

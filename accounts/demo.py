@@ -54,8 +54,13 @@ def demo_password_hash() -> str:
 
 
 @transaction.atomic
-def load_demo_city(*, mastodon_url: str, equipment_exceptions: bool = True) -> dict:
+def load_demo_city(
+    *, mastodon_url: str, equipment_exceptions: bool = True, content_rules: bool = True
+) -> dict:
     """Load the demo city. Safe to run again.
+
+    With `content_rules`, the Mayor's guidelines (702.3), the prohibited-content
+    configuration (702.5) and a two-step chain for media releases are loaded.
 
     With `equipment_exceptions`, the poster and the supervisor may work from any browser
     for 30 days (a supervisor's 702.3 exception), so the basic journey needs no enrollment;
@@ -126,7 +131,26 @@ def load_demo_city(*, mastodon_url: str, equipment_exceptions: bool = True) -> d
     give_demo_authenticators(users.values())
     if equipment_exceptions:
         grant_demo_exceptions(users)
+    if content_rules:
+        load_content_rules(users)
     return users
+
+
+def load_content_rules(users) -> None:
+    from review.checks.defaults import load_default_configuration
+    from review.guideline_defaults import load_default_guidelines
+    from review.models import ApprovalChain, ApprovalStep
+
+    load_default_configuration()
+    load_default_guidelines()
+    chain, created = ApprovalChain.objects.get_or_create(
+        name="Media releases: a supervisor, then the Mayor's office", category="media_release"
+    )
+    if created:
+        supervisors = Group.objects.get(name=Role.SUPERVISOR.value)
+        mayors_office = Group.objects.get(name=Role.MAYORS_OFFICE.value)
+        ApprovalStep.objects.create(chain=chain, order=1, group=supervisors)
+        ApprovalStep.objects.create(chain=chain, order=2, group=mayors_office)
 
 
 def grant_demo_exceptions(users) -> None:

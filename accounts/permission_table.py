@@ -149,6 +149,10 @@ TABLE: list[Rule] = [
         "POST",
         note="its author or a supervisor",
     ),
+    # The city's channels
+    rule("posting:channels", "See the city's channels", {MAYOR}, clause="702.5.1"),
+    rule("posting:channel", "Enter a channel's credentials", {MAYOR}, clause="702.5.1"),
+    rule("posting:channel_test", "Test a channel's connection", {MAYOR}, "POST"),
     # Requests through supervisory channels (702.3)
     rule("posting:requests", "See one's posting requests", SIGNED_IN, clause="702.3"),
     rule("posting:request_new", "Ask for a post", SIGNED_IN, clause="702.3"),
@@ -166,8 +170,69 @@ TABLE: list[Rule] = [
         {STAFF, SUPERVISOR},
         note="its requester, their supervisor, the poster it went to",
     ),
+    # The Mayor's guidelines (702.3)
+    rule(
+        "guidelines:index",
+        "Read what conforms to the Mayor's guidelines",
+        SIGNED_IN,
+        clause="702.3",
+    ),
+    rule("guidelines:try", "Try a pre-approved template", SIGNED_IN, clause="702.3"),
+    rule(
+        "guidelines:template_fill",
+        "Fill a pre-approved template",
+        SIGNED_IN,
+        "POST",
+        clause="702.3",
+    ),
+    rule("guidelines:manage", "See the guidelines' settings", {MAYOR}, clause="702.3"),
+    rule("guidelines:edit", "Edit a guideline", {MAYOR}, clause="702.3"),
+    rule("guidelines:history", "See a guideline's history", {MAYOR}, clause="702.3"),
+    rule("guidelines:template_new", "Add a pre-approved template", {MAYOR}, clause="702.3"),
+    rule("guidelines:template_edit", "Edit a pre-approved template", {MAYOR}, clause="702.3"),
+    # The prohibited-content checks' configuration (702.5)
+    rule("checks:index", "See the content checks' settings", {SUPERVISOR, MAYOR}, clause="702.5"),
+    rule("checks:rules", "See and tune the rules", {MAYOR}, clause="702.5"),
+    rule(
+        "checks:rule_setting",
+        "Turn a rule on or off, or change its severity",
+        {MAYOR},
+        "POST",
+        clause="702.5",
+    ),
+    rule("checks:try", "Try the checks on a text", {SUPERVISOR, MAYOR}, clause="702.5"),
+    rule(
+        "checks:section",
+        "See a list (lexicon, contacts, formats, watch list)",
+        {SUPERVISOR, MAYOR},
+        clause="702.5",
+        note="supervisors: the confidential watch list only",
+    ),
+    rule(
+        "checks:new",
+        "Add to a list",
+        {SUPERVISOR, MAYOR},
+        clause="702.5",
+        note="supervisors: the confidential watch list only",
+    ),
+    rule(
+        "checks:edit",
+        "Change a list entry",
+        {SUPERVISOR, MAYOR},
+        clause="702.5",
+        note="supervisors: the confidential watch list only",
+    ),
+    rule(
+        "checks:delete",
+        "Remove a list entry",
+        {SUPERVISOR, MAYOR},
+        clause="702.5",
+        note="supervisors: the confidential watch list only",
+    ),
     # Approval (702.3)
-    rule("review:queue", "See posts waiting for approval", {SUPERVISOR}, clause="702.3"),
+    rule(
+        "review:queue", "See posts waiting for one's approval", {SUPERVISOR, MAYOR}, clause="702.3"
+    ),
     rule(
         "review:approve",
         "Approve a post",
@@ -175,6 +240,23 @@ TABLE: list[Rule] = [
         "POST",
         clause="702.3",
         note="never one's own post; from city equipment",
+    ),
+    rule(
+        "review:decline",
+        "Reject a post",
+        {SUPERVISOR},
+        "POST",
+        clause="702.3",
+        note="an approver at the post's current step; never one's own post",
+    ),
+    rule("review:chains", "See approval chains", {MAYOR}, clause="702.3"),
+    rule("review:chain_new", "Create an approval chain", {MAYOR}, clause="702.3"),
+    rule("review:chain", "Edit an approval chain", {MAYOR}, clause="702.3"),
+    rule(
+        "review:overrides",
+        "See overrides of blocking findings",
+        {SUPERVISOR, MAYOR},
+        clause="702.6",
     ),
     rule(
         "review:reject",

@@ -20,7 +20,11 @@ class Role(models.TextChoices):
 # Model permissions each role's group carries. Object permissions on channels
 # (who may publish where) come from authorizations, not from roles.
 ROLE_PERMISSIONS = {
-    Role.MAYORS_OFFICE: ["accounts.add_authorization", "accounts.change_authorization"],
+    Role.MAYORS_OFFICE: [
+        "accounts.add_authorization",
+        "accounts.change_authorization",
+        "posting.review_post",  # approval chains may name the Mayor's office (702.3)
+    ],
     Role.SUPERVISOR: ["posting.review_post"],
     Role.AUTHORIZED_POSTER: [],
     Role.STAFF: [],

@@ -287,6 +287,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "posting.tasks.release_due_posts",
         "schedule": 30.0,
     },
+    "lapse-overdue-approvals": {
+        "task": "review.tasks.lapse_overdue_approvals",
+        "schedule": 60.0,
+    },
     "sweep-stalled-publications": {
         "task": "posting.tasks.sweep_stalled_publications",
         "schedule": 60.0,
@@ -304,6 +308,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Platforms ------------------------------------------------------------
+# Platform credentials are encrypted at rest with this key (Fernet, urlsafe base64 of 32 bytes;
+# several keys separated by commas rotate: the first encrypts, all decrypt). In production it is
+# required; locally a key is derived from SECRET_KEY.
+CREDENTIALS_KEYS = envlist("CREDENTIALS_KEYS", [])
+if not CREDENTIALS_KEYS and PRODUCTION:
+    raise ImproperlyConfigured("CREDENTIALS_KEYS must be set when CITYSOCIAL_PRODUCTION is on.")
 PLATFORM_HTTP_TIMEOUT = envint("PLATFORM_HTTP_TIMEOUT", 20)
 
 # --- E-mail ---------------------------------------------------------------

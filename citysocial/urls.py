@@ -24,6 +24,8 @@ urlpatterns = [
     path("people/", include("accounts.urls")),
     path("posts/", include("posting.urls")),
     path("review/", include("review.urls")),
+    path("checks/", include("review.check_urls")),
+    path("guidelines/", include("review.guideline_urls")),
     path("archive/", include("retention.urls")),
     path("training/", include("training.urls")),
     path("admin/", admin.site.urls),

@@ -105,3 +105,8 @@ class DecisionForm(forms.Form):
         label="Comment to the author",
         widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 3}),
     )
+    justification = forms.CharField(
+        required=False,
+        label="Justification for overriding a blocking finding (702.5)",
+        widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 3}),
+    )

@@ -17,6 +17,9 @@ from accounts.roles import Role
 class Platform(models.TextChoices):
     WEBSITE = "website", "City website"
     MASTODON = "mastodon", "Mastodon"
+    BLUESKY = "bluesky", "Bluesky"
+    FACEBOOK = "facebook", "Facebook Page"
+    X = "x", "X"
 
 
 class Category(models.TextChoices):
@@ -70,12 +73,31 @@ class Channel(models.Model):
     def text_length(self, text: str) -> int:
         return self.adapter.text_length(text)
 
+    @property
+    def platform_label(self) -> str:
+        return self.get_platform_display()
+
+
+class ChannelSecret(models.Model):
+    """A platform credential, encrypted with CREDENTIALS_KEYS. Never shown again, never in history."""
+
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="secret")
+    ciphertext = models.TextField(editable=False)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Credentials of {self.channel}"  # never the secret
+
 
 class PostState(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Awaiting approval"
     APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Returned by supervisor"
+    REJECTED = "rejected", "Returned for changes"
+    DECLINED = "declined", "Rejected by supervisor"
     PUBLISHING = "publishing", "Publishing"
     PUBLISHED = "published", "Published"
     FAILED = "failed", "Publishing failed"
@@ -89,10 +111,12 @@ TRANSITIONS: dict[str, set[str]] = {
     PostState.SUBMITTED: {
         PostState.APPROVED,
         PostState.REJECTED,
+        PostState.DECLINED,
         PostState.WITHDRAWN,
         PostState.DRAFT,
         PostState.HELD,
     },
+    PostState.DECLINED: set(),
     PostState.APPROVED: {
         PostState.PUBLISHING,
         PostState.WITHDRAWN,
@@ -134,6 +158,10 @@ def validate_attachment(upload) -> None:
 class PostQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(state=PostState.SUBMITTED).order_by("submitted_at")
+
+    def approval_overdue(self, now=None):
+        """Submitted posts whose scheduled time came before their approval."""
+        return self.awaiting_review().filter(scheduled_for__lte=now or timezone.now())
 
     def due_for_release(self, now=None):
         now = now or timezone.now()
@@ -193,7 +221,7 @@ class Post(models.Model):
             "title": self.title,
             "body": self.body,
             "category": self.category,
-            "channels": sorted(self.channels.values_list("slug", flat=True)),
+            "channels": sorted(channel.slug for channel in self.channels.all()),
             "scheduled_for": self.scheduled_for.isoformat() if self.scheduled_for else None,
         }
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -243,11 +271,17 @@ class Post(models.Model):
     def may_be_retried_by(self, user) -> bool:
         return self._is_author_or_supervisor(user) and self.state == PostState.FAILED
 
-    def _require_reviewer(self, user) -> None:
-        if not (user.has_role(Role.SUPERVISOR) and user.has_perm("posting.review_post")):
-            raise PermissionDenied("702.3: only a supervisor may approve or return a post.")
+    def _require_approver(self, user, step) -> None:
+        """702.3: an approver at the post's current step, and never its author."""
+        from review.routing import may_decide
+
         if user.pk == self.author_id:
             raise PermissionDenied("702.3: a supervisor may not approve their own post.")
+        if step is None or not may_decide(user, self, step):
+            who = step.approvers_label if step else "nobody"
+            raise PermissionDenied(
+                f"702.3: this post waits for {who}; you are not an approver at this step."
+            )
 
     # --- State machine --------------------------------------------------
     def _move(self, to: str, *, by, reason: str = "", equipment=None) -> "PostTransition":
@@ -298,8 +332,16 @@ class Post(models.Model):
             self._move(PostState.DRAFT, by=by, reason=note)
 
     @transaction.atomic
-    def submit(self, *, by, attestation: bool = True, equipment=None):
-        """The author asks a supervisor to approve the post (702.3), from city equipment."""
+    def submit(self, *, by, attestation: bool = True, equipment=None, override_request: str = ""):
+        """The author submits the post, from city equipment, attesting 702.4.
+
+        702.3: content that strictly conforms to the Mayor's guidelines and passes every
+        check is approved by CitySocial itself; anything else waits for a supervisor.
+        702.5: blocked content goes to a supervisor only with the author's reason for an override.
+        """
+        from review.assessment import record_assessment
+        from review.models import Attestation
+
         self._lock()
         self._require_author(by, "submit")
         equipment = check_equipment(by, equipment)
@@ -322,38 +364,101 @@ class Post(models.Model):
             )
         if problems:
             raise ValidationError(problems)
+        digest = self.content_digest()
+        Attestation.objects.create(post=self, by=by, content_digest=digest)
+        assessment = record_assessment(self)
+        if assessment.blocking and not override_request.strip():
+            raise ValidationError(
+                [f["message"] for f in assessment.blocking]
+                + [
+                    "Change the text, or ask a supervisor to override with your reason "
+                    "why this is not prohibited (702.5)."
+                ]
+            )
         self.submitted_at = timezone.now()
-        return self._move(
-            PostState.SUBMITTED, by=by, reason="Submitted for approval.", equipment=equipment
-        )
+        reason = "Submitted for approval."
+        if assessment.blocking:
+            reason = f"Submitted with a request to override (702.5): {override_request.strip()}"
+        transition = self._move(PostState.SUBMITTED, by=by, reason=reason, equipment=equipment)
+        if assessment.decision == "allow":
+            self._approve_as_conforming(digest)
+        return transition
 
-    @transaction.atomic
-    def approve(self, *, by, comment: str = "", equipment=None):
-        """A supervisor approves the exact content in front of them (702.3), from city equipment."""
+    def _approve_as_conforming(self, digest: str) -> None:
         from review.models import Approval
 
+        Approval.objects.create(
+            post=self,
+            reviewer=None,
+            decision=Approval.Decision.CONFORMING,
+            comment="702.3: strictly conforms to the Mayor's guidelines and passed every check.",
+            content_digest=digest,
+        )
+        self._move(
+            PostState.APPROVED,
+            by=None,
+            reason="702.3: strictly conforms to the Mayor's guidelines; no supervisor needed.",
+        )
+        if self.is_due():
+            self.release()
+
+    @property
+    def auto_approved(self) -> bool:
+        approval = self.current_approval()
+        return approval is not None and approval.reviewer_id is None
+
+    @transaction.atomic
+    def approve(self, *, by, comment: str = "", equipment=None, justification: str = ""):
+        """An approver at the current step approves the exact content in front of them (702.3).
+
+        The checks run again (the rules may have changed since submission); a blocking
+        finding is published only with the approver's written justification (702.5).
+        """
+        from review.assessment import record_assessment
+        from review.models import Approval, Override
+        from review.routing import current_step
+
         self._lock()
-        self._require_reviewer(by)
-        equipment = check_equipment(by, equipment)
         if self.state != PostState.SUBMITTED:
             raise IllegalTransition(
                 f"A post that is {self.get_state_display().lower()} cannot be approved."
             )
+        step = current_step(self)
+        self._require_approver(by, step)
+        equipment = check_equipment(by, equipment)
         refused = self.unauthorized_channels()
         if refused:
             names = ", ".join(channel.name for channel in refused)
             raise PermissionDenied(
                 f"702.3: the author is no longer authorized to post to {names}; return the post."
             )
+        digest = self.content_digest()
+        assessment = record_assessment(self)
+        if assessment.blocking:
+            if not justification.strip():
+                raise ValidationError(
+                    "702.5: this post has a blocking finding. Approving it anyway needs your "
+                    "written justification, which is recorded for the annual review (702.6)."
+                )
+            Override.objects.create(
+                post=self,
+                supervisor=by,
+                findings=assessment.blocking,
+                justification=justification.strip(),
+                content_digest=digest,
+            )
         Approval.objects.create(
             post=self,
             reviewer=by,
+            step=step if step.pk else None,
             decision=Approval.Decision.APPROVED,
             comment=comment.strip(),
-            content_digest=self.content_digest(),
+            content_digest=digest,
             device=equipment.device,
             equipment=equipment.label,
         )
+        if current_step(self, digest) is not None:
+            return  # the next step's approvers are waiting
         self._move(
             PostState.APPROVED, by=by, reason=comment.strip() or "Approved.", equipment=equipment
         )
@@ -362,27 +467,65 @@ class Post(models.Model):
 
     @transaction.atomic
     def reject(self, *, by, comment: str, equipment=None):
-        """A supervisor returns the post to its author with the reason."""
+        """An approver returns the post to its author for changes, saying what to change."""
+        self._decide_against(
+            by=by,
+            comment=comment,
+            equipment=equipment,
+            to=PostState.REJECTED,
+            decision="returned",
+            missing="Tell the author what to change.",
+        )
+
+    @transaction.atomic
+    def decline(self, *, by, comment: str, equipment=None):
+        """An approver rejects the post for good, saying why."""
+        self._decide_against(
+            by=by,
+            comment=comment,
+            equipment=equipment,
+            to=PostState.DECLINED,
+            decision="declined",
+            missing="Tell the author why the post is rejected.",
+        )
+
+    def _decide_against(self, *, by, comment, equipment, to, decision, missing) -> None:
         from review.models import Approval
+        from review.routing import current_step
 
         self._lock()
-        self._require_reviewer(by)
-        if not comment.strip():
-            raise ValidationError("Tell the author why the post is returned.")
         if self.state != PostState.SUBMITTED:
             raise IllegalTransition(
                 f"A post that is {self.get_state_display().lower()} cannot be returned."
             )
+        self._require_approver(by, current_step(self))
+        if not comment.strip():
+            raise ValidationError(missing)
         Approval.objects.create(
             post=self,
             reviewer=by,
-            decision=Approval.Decision.RETURNED,
+            decision=decision,
             comment=comment.strip(),
             content_digest=self.content_digest(),
             device=equipment.device if equipment else None,
             equipment=equipment.label if equipment else "",
         )
-        self._move(PostState.REJECTED, by=by, reason=comment.strip(), equipment=equipment)
+        self.approvals.void_all(reason="The post was returned or rejected.")
+        self._move(to, by=by, reason=comment.strip(), equipment=equipment)
+
+    @transaction.atomic
+    def lapse_approval(self):
+        """702.3: approval did not come before the scheduled time; nothing goes out unapproved."""
+        self._lock()
+        if self.state != PostState.SUBMITTED:
+            return
+        self.approvals.void_all(reason="The scheduled time passed before approval.")
+        self._move(
+            PostState.DRAFT,
+            by=None,
+            reason="Approval did not arrive before the scheduled time. Choose a new time and "
+            "submit it again.",
+        )
 
     @transaction.atomic
     def withdraw(self, *, by, reason: str = ""):

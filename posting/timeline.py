@@ -36,8 +36,10 @@ def timeline_for(post) -> list[Event]:
     events += [
         Event(
             at=a.decided_at,
-            what=f"{a.get_decision_display()} by supervisor" + (" (void)" if a.voided_at else ""),
-            who=str(a.reviewer),
+            what=a.get_decision_display()
+            + (" by supervisor" if a.reviewer_id else "")
+            + (" (void)" if a.voided_at else ""),
+            who=str(a.reviewer or "CitySocial"),
             detail=(a.comment or "") + (f" Void: {a.void_reason}" if a.voided_at else ""),
         )
         for a in post.approvals.select_related("reviewer")
@@ -73,3 +75,17 @@ def _content_changed(record) -> bool:
         getattr(record, field) != getattr(previous, field)
         for field in ("title", "body", "category", "scheduled_for")
     )
+
+
+def changes_since_last_decision(post) -> list[tuple[str, str]] | None:
+    """The text's changes since a supervisor last returned it: a line diff for the queue."""
+    import difflib
+
+    last_return = post.approvals.filter(decision="returned").order_by("-decided_at").first()
+    if last_return is None:
+        return None
+    before = post.history.filter(history_date__lte=last_return.decided_at).first()
+    if before is None or before.body == post.body:
+        return None
+    diff = difflib.ndiff(before.body.splitlines(), post.body.splitlines())
+    return [(line[:1], line[2:]) for line in diff if line[:1] in {"+", "-", " "}]

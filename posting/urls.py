@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import request_views, views
+from . import channel_views, request_views, views
 
 app_name = "posting"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.withdraw_post, name="withdraw"),
     path("<int:pk>/retry/", views.retry_post, name="retry"),
     path("<int:pk>/status/", views.publication_status, name="status"),
+    path("channels/", channel_views.channel_list, name="channels"),
+    path("channels/<int:pk>/", channel_views.channel_detail, name="channel"),
+    path("channels/<int:pk>/test/", channel_views.channel_test, name="channel_test"),
     path("requests/", request_views.request_list, name="requests"),
     path("requests/new/", request_views.request_new, name="request_new"),
     path("requests/<int:pk>/", request_views.request_detail, name="request"),

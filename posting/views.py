@@ -6,11 +6,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.equipment import equipment_for
 from accounts.permissions import publishable_channels
+from review.models import Assessment
+from review.routing import current_step, may_decide
 
 from .access import get_post_for_user
 from .forms import PostForm
 from .models import EDITABLE_STATES, Post, PostState
-from .timeline import timeline_for
+from .timeline import changes_since_last_decision, timeline_for
 
 
 @login_required
@@ -50,7 +52,7 @@ def _edit_form(request, post):
             messages.success(request, "Draft saved.")
             return redirect(post)
     else:
-        form = PostForm(instance=post, user=request.user, initial=_initial(post))
+        form = PostForm(instance=post, user=request.user, initial=_initial(post, request.GET))
     return render(
         request,
         "posting/post_form.html",
@@ -59,9 +61,11 @@ def _edit_form(request, post):
     )
 
 
-def _initial(post):
+def _initial(post, query=None):
+    """An existing post's channels, or a new draft prefilled from a pre-approved template."""
     if post.pk is None:
-        return {}
+        query = query or {}
+        return {key: query[key] for key in ("title", "body", "category") if query.get(key)}
     return {"channels": list(post.channels.all())}
 
 
@@ -71,13 +75,21 @@ def _submit(request, post):
             by=request.user,
             attestation=request.POST.get("attest") == "on",
             equipment=equipment_for(request),
+            override_request=request.POST.get("override_request", ""),
         )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         messages.info(request, "Your draft is saved. Fix the above, then submit it again.")
         return redirect(post)
-    messages.success(request, "Submitted. A supervisor has been asked to approve it.")
+    if post.auto_approved:
+        messages.success(
+            request,
+            "Submitted. It conforms to the Mayor's guidelines and passed every check, so it "
+            "goes out without waiting for a supervisor (702.3).",
+        )
+    else:
+        messages.success(request, "Submitted. A supervisor has been asked to approve it.")
     return redirect(post)
 
 
@@ -95,9 +107,11 @@ def post_detail(request, pk):
             "can_edit": post.author_id == request.user.pk and post.state in EDITABLE_STATES,
             "can_withdraw": post.may_be_withdrawn_by(request.user),
             "can_retry": post.may_be_retried_by(request.user),
-            "can_review": post.state == PostState.SUBMITTED
-            and request.user.has_perm("posting.review_post")
-            and post.author_id != request.user.pk,
+            "can_review": post.state == PostState.SUBMITTED and may_decide(request.user, post),
+            "step": current_step(post) if post.state == PostState.SUBMITTED else None,
+            "assessment": Assessment.objects.latest_for(post),
+            "attestation": post.attestations.first(),
+            "changes": changes_since_last_decision(post),
         },
     )
 
@@ -157,16 +171,33 @@ def run_action(request, method, success: str, **kwargs) -> bool:
 @login_required
 @require_POST
 def character_counts(request):
-    """As the author types: the length of the text as each chosen channel counts it."""
-    body = request.POST.get("body", "")
-    chosen = request.POST.getlist("channels")
+    """As the author types: each channel's count, and what the checks find (702.3, 702.5)."""
+    from review.assessment import assess
+    from review.highlight import highlight
+
+    body, title = request.POST.get("body", ""), request.POST.get("title", "")
+    category = request.POST.get("category", "")
+    channels = list(
+        publishable_channels(request.user).filter(pk__in=_ids(request.POST.getlist("channels")))
+    )
     counts = []
-    for channel in publishable_channels(request.user).filter(pk__in=_ids(chosen)):
+    for channel in channels:
         length, limit = channel.text_length(body), channel.text_limit
         counts.append(
             {"channel": channel, "length": length, "limit": limit, "over": length - limit}
         )
-    return render(request, "posting/_counts.html", {"counts": counts})
+    verdict = assess(
+        title=title, body=body, category=category, channels=channels, author=request.user
+    )
+    return render(
+        request,
+        "posting/_counts.html",
+        {
+            "counts": counts,
+            "verdict": verdict if body.strip() else None,
+            "highlighted": highlight(body, verdict.findings),
+        },
+    )
 
 
 def _ids(values) -> list[int]:

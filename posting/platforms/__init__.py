@@ -6,10 +6,19 @@ __all__ = ["Adapter", "PlatformError", "PublishResult", "adapter_for"]
 
 
 def adapter_for(channel) -> Adapter:
+    from .bluesky import BlueskyAdapter
+    from .facebook import FacebookAdapter
     from .mastodon import MastodonAdapter
     from .website import WebsiteAdapter
+    from .x import XAdapter
 
-    adapters = {"website": WebsiteAdapter, "mastodon": MastodonAdapter}
+    adapters = {
+        "website": WebsiteAdapter,
+        "mastodon": MastodonAdapter,
+        "bluesky": BlueskyAdapter,
+        "facebook": FacebookAdapter,
+        "x": XAdapter,
+    }
     try:
         return adapters[channel.platform](channel)
     except KeyError:

@@ -6,12 +6,13 @@ after a lost answer never posts twice.
 """
 
 import re
+from datetime import UTC, datetime
 
 import requests
 from django.conf import settings
 
 from ..credentials import secret_for
-from .base import Adapter, PlatformError, PublishResult
+from .base import Adapter, Capabilities, PlatformError, PublishResult
 
 # Mastodon counts every URL as 23 characters and a remote mention by its
 # local part only (app/validators/status_length_validator.rb). A URL does not
@@ -36,8 +37,33 @@ def _url_placeholder(match: re.Match) -> str:
     return "x" * URL_WEIGHT + url[end:]
 
 
+def _retry_after(response: requests.Response) -> float | None:
+    """Seconds until X-RateLimit-Reset (ISO 8601, api/rate-limits), else Retry-After seconds."""
+    reset = response.headers.get("X-RateLimit-Reset", "").strip()
+    if reset:
+        try:
+            moment = datetime.fromisoformat(reset.replace("Z", "+00:00"))
+        except ValueError:
+            moment = None
+        if moment is not None:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "")))
+    except ValueError:
+        return None
+
+
 class MastodonAdapter(Adapter):
     text_limit = 500
+    capabilities = Capabilities(
+        can_delete=True,
+        restricts_replies=False,
+        reply_restriction="Mastodon's API cannot turn off replies to a post: replies from the "
+        "public appear under the City's posts. Moderate them under the City's comment policy "
+        "and say so on the account's profile (702.5.1).",
+    )
 
     def text_length(self, text: str) -> int:
         counted = URL_RE.sub(_url_placeholder, text)
@@ -78,6 +104,7 @@ class MastodonAdapter(Adapter):
             permanent=permanent,
             status=response.status_code,
             response=body,
+            retry_after=_retry_after(response) if response.status_code == 429 else None,
         )
 
     def publish(self, publication) -> PublishResult:

@@ -3,11 +3,21 @@
 from django.conf import settings
 from django.urls import reverse
 
-from .base import Adapter, PublishResult
+from .base import Adapter, Capabilities, PublishResult
 
 
 class WebsiteAdapter(Adapter):
     text_limit = 10000
+    capabilities = Capabilities(
+        can_delete=True,
+        restricts_replies=True,
+        reply_restriction="The City website accepts no comments or posts from the public "
+        "(702.5.1).",
+    )
+
+    def verify_credentials(self) -> dict:
+        """The website is CitySocial itself: nothing to connect to."""
+        return {"name": f"{settings.CITY_NAME} website"}
 
     def publish(self, publication) -> PublishResult:
         # Publishing on the website is the publication row itself becoming

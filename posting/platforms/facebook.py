@@ -1,0 +1,311 @@
+"""A Facebook Page, through the Graph API (developers.facebook.com/docs/pages-api).
+
+`POST /{page-id}/feed` with `message` (and `link` when the text has one) and the Page access
+token, sent as `Authorization: Bearer`, never in the address. The channel's secret is the Page
+access token, or JSON {"page_id": "...", "access_token": "..."}; without a page id the Page is
+the token's own (`GET /me`).
+
+The Graph API has no idempotency key: `find_existing` reads the Page's recent posts and matches
+the message, and `publish` asks it first on every attempt after the first, so a retry after a
+lost answer does not post twice.
+
+Facebook Pages cannot turn comments off through the API (702.5.1): the capabilities say so, and
+comments are moderated under the city's comment policy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import requests
+from django.conf import settings
+
+from ..credentials import secret_for
+from .base import Adapter, Capabilities, Image, PlatformError, PublishResult
+
+DEFAULT_BASE = "https://graph.facebook.com/v21.0"
+MAX_MESSAGE = 63206  # the longest a Page post's message may be
+MAX_IMAGES = 10
+FIELDS = "id,message,created_time,permalink_url"
+RECENT_POSTS = 25
+LOOKBACK = timedelta(minutes=10)  # posts made this long before the publication row count too
+
+# developers.facebook.com/docs/graph-api/guides/error-handling and overview/rate-limiting.
+THROTTLE_CODES = {4, 17, 32, 341, 613, 80001}
+TRANSIENT_CODES = {1, 2}
+TOKEN_CODES = {102, 190}
+DEFAULT_THROTTLE_WAIT = 600.0  # seconds, when Facebook gives no estimate
+USAGE_HEADERS = ("X-Business-Use-Case-Usage", "X-Page-Usage", "X-App-Usage")
+URL_RE = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?')\]]", re.IGNORECASE)
+
+
+def normalize(text: str) -> str:
+    """The message as Facebook gives it back: NFC, LF line ends, no surrounding space."""
+    return unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n")).strip()
+
+
+def throttle_wait(headers) -> float | None:
+    """Seconds until Facebook expects to serve again: the largest
+    `estimated_time_to_regain_access` (minutes) in the usage headers, when one is above zero."""
+    minutes = []
+    for name in USAGE_HEADERS:
+        raw = headers.get(name)
+        if not raw:
+            continue
+        try:
+            usage = json.loads(raw)
+        except ValueError:
+            continue
+        entries: list[Any] = []
+        if name == "X-Business-Use-Case-Usage" and isinstance(usage, dict):
+            for value in usage.values():
+                entries.extend(value if isinstance(value, list) else [value])
+        else:
+            entries.append(usage)
+        for entry in entries:
+            if isinstance(entry, dict):
+                try:
+                    minutes.append(float(entry.get("estimated_time_to_regain_access") or 0))
+                except (TypeError, ValueError):
+                    continue
+    longest = max(minutes, default=0.0)
+    return longest * 60 if longest > 0 else None
+
+
+class FacebookAdapter(Adapter):
+    text_limit = MAX_MESSAGE
+    capabilities = Capabilities(
+        can_delete=True,
+        restricts_replies=False,
+        reply_restriction=(
+            "Comments cannot be turned off on Facebook Pages through the API; moderate them "
+            "under the city's comment policy."
+        ),
+        max_images=MAX_IMAGES,
+        counts_text_by="characters",
+    )
+
+    def __init__(self, channel):
+        super().__init__(channel)
+        self._page: dict[str, Any] | None = None
+
+    # --- Credentials ------------------------------------------------------------------
+    def _credentials(self) -> tuple[str | None, str]:
+        secret = secret_for(self.channel).strip()
+        if secret.startswith("{"):
+            try:
+                data = json.loads(secret)
+                return (str(data["page_id"]) if data.get("page_id") else None), str(
+                    data["access_token"]
+                )
+            except (ValueError, TypeError, KeyError):
+                raise PlatformError(
+                    f"The credentials for {self.channel.name} are not in the expected form: a "
+                    'Page access token, or JSON {"page_id": ..., "access_token": ...}.',
+                    permanent=True,
+                ) from None
+        return None, secret
+
+    def _page_id(self) -> str:
+        page_id, _ = self._credentials()
+        if page_id:
+            return page_id
+        if self._page is None:
+            self._page = self._call(
+                "GET", "/me", what="the Page check", params={"fields": "id,name"}
+            )
+        return str(self._page["id"])
+
+    def _base(self) -> str:
+        return (self.channel.api_base_url or DEFAULT_BASE).rstrip("/")
+
+    def _call(self, method: str, path: str, *, what: str, **kwargs) -> dict[str, Any]:
+        _, token = self._credentials()
+        try:
+            response = requests.request(
+                method,
+                f"{self._base()}{path}",
+                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+                timeout=settings.PLATFORM_HTTP_TIMEOUT,
+                **kwargs,
+            )
+        except requests.RequestException as exc:
+            raise PlatformError(
+                f"Facebook could not be reached: {exc.__class__.__name__}."
+            ) from exc
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code >= 400 or (isinstance(body, dict) and "error" in body):
+            raise _error(response, body, what)
+        if not isinstance(body, dict):
+            raise PlatformError(
+                f"Facebook answered {what} with something that is not JSON; it will be tried "
+                "again.",
+                status=response.status_code,
+                response=response.text[:500],
+            )
+        return body
+
+    # --- Posts ------------------------------------------------------------------------
+    def _result(self, post_id: str, raw: dict[str, Any]) -> PublishResult:
+        url = raw.get("permalink_url") or f"https://www.facebook.com/{post_id}"
+        return PublishResult(remote_id=post_id, remote_url=url, raw_response=raw)
+
+    def _details(self, post_id: str, created: dict[str, Any]) -> dict[str, Any]:
+        """The new post's permalink and time; the post exists either way, so no failure here."""
+        try:
+            return {
+                **created,
+                **self._call("GET", f"/{post_id}", what="the post", params={"fields": FIELDS}),
+            }
+        except PlatformError:
+            return created
+
+    def upload_photo(self, image: Image, *, caption: str = "", published: bool = True) -> dict:
+        """`POST /{page-id}/photos` with the image file, its alt text and a caption."""
+        if not (image.alt or "").strip():
+            raise PlatformError(
+                "The image has no alternative text; every image needs one.", permanent=True
+            )
+        data = {"alt_text_custom": image.alt, "published": "true" if published else "false"}
+        if caption:
+            data["caption"] = caption
+        return self._call(
+            "POST",
+            f"/{self._page_id()}/photos",
+            what="the photo",
+            data=data,
+            files={"source": ("image", image.data, image.mime_type)},
+        )
+
+    def publish(self, publication, images: list[Image] | None = None) -> PublishResult:
+        if getattr(publication, "attempts", 0) > 1:  # an earlier attempt may have posted
+            existing = self.find_existing(publication)
+            if existing is not None:
+                return existing
+        message = publication.post.body
+        images = list(images or [])
+        if len(images) > MAX_IMAGES:
+            raise PlatformError(
+                f"A Facebook post here takes at most {MAX_IMAGES} images; this one has "
+                f"{len(images)}.",
+                permanent=True,
+            )
+        if len(images) == 1:
+            photo = self.upload_photo(images[0], caption=message)
+            post_id = str(photo.get("post_id") or photo["id"])
+            return self._result(post_id, self._details(post_id, photo))
+        data: dict[str, Any] = {"message": message}
+        link = URL_RE.search(message)
+        if link and not images:
+            data["link"] = link.group(0)
+        for number, image in enumerate(images):
+            photo = self.upload_photo(image, published=False)
+            data[f"attached_media[{number}]"] = json.dumps({"media_fbid": photo["id"]})
+        created = self._call("POST", f"/{self._page_id()}/feed", what="the post", data=data)
+        post_id = str(created["id"])
+        return self._result(post_id, self._details(post_id, created))
+
+    def find_existing(self, publication) -> PublishResult | None:
+        """The Page's recent post with exactly this message, made since the publication was."""
+        since = (getattr(publication, "created_at", None) or datetime.now(UTC)) - LOOKBACK
+        answer = self._call(
+            "GET",
+            f"/{self._page_id()}/posts",
+            what="the look-up of recent posts",
+            params={"fields": FIELDS, "since": int(since.timestamp()), "limit": RECENT_POSTS},
+        )
+        wanted = normalize(publication.post.body)
+        for post in answer.get("data") or []:
+            if isinstance(post, dict) and normalize(post.get("message", "")) == wanted:
+                return self._result(str(post["id"]), {**post, "found_existing": True})
+        return None
+
+    def delete(self, publication) -> None:
+        try:
+            self._call("DELETE", f"/{publication.remote_id}", what="the deletion")
+        except PlatformError as exc:
+            if not _is_gone(exc):  # already gone counts as removed
+                raise
+
+    def fetch(self, publication) -> dict:
+        return self._call(
+            "GET", f"/{publication.remote_id}", what="the post", params={"fields": FIELDS}
+        )
+
+    def verify_credentials(self) -> dict:
+        """The Page the token speaks for: its id and name."""
+        return self._call(
+            "GET", f"/{self._page_id()}", what="the Page check", params={"fields": "id,name,link"}
+        )
+
+
+# --- Errors ------------------------------------------------------------------------------
+def _is_gone(exc: PlatformError) -> bool:
+    if exc.status == 404:
+        return True
+    error = (exc.response or {}).get("error") if isinstance(exc.response, dict) else None
+    # "(#100) ... does not exist, cannot be loaded due to missing permissions, or does not
+    # support this operation": code 100, subcode 33.
+    return isinstance(error, dict) and error.get("code") == 100 and error.get("error_subcode") == 33
+
+
+def _error(response: requests.Response, body: Any, what: str) -> PlatformError:
+    status = response.status_code
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        transient = status >= 500 or status in {408, 429}
+        detail = response.reason or f"HTTP {status}"
+        return PlatformError(
+            f"Facebook could not take {what} just now ({status}: {detail}); it will be tried again."
+            if transient
+            else f"Facebook refused {what}: {detail}",
+            permanent=not transient,
+            status=status,
+            response=body if body is not None else response.text[:500],
+        )
+    code = error.get("code")
+    detail = str(error.get("error_user_msg") or error.get("message") or response.reason)
+    trace = f" (Facebook trace {error['fbtrace_id']})" if error.get("fbtrace_id") else ""
+    if code in THROTTLE_CODES:
+        wait = throttle_wait(response.headers) or DEFAULT_THROTTLE_WAIT
+        return PlatformError(
+            f"Facebook is limiting requests from this Page ({detail}); it will be tried again "
+            f"in about {round(wait / 60)} minutes.",
+            permanent=False,
+            status=status,
+            response=body,
+            retry_after=wait,
+        )
+    if code in TOKEN_CODES:
+        return PlatformError(
+            f"Facebook refused the Page access token: {detail}. Enter a new token for "
+            "this channel.",
+            permanent=True,
+            status=status,
+            response=body,
+        )
+    transient = (
+        code in TRANSIENT_CODES
+        or error.get("is_transient") is True
+        or (status >= 500 and code not in {368, 506})
+    )
+    if transient:
+        message = (
+            f"Facebook could not take {what} just now: {detail}{trace}; it will be tried again."
+        )
+    else:
+        message = f"Facebook refused {what}: {detail}{trace}"
+    return PlatformError(
+        message,
+        permanent=not transient,
+        status=status,
+        response=body,
+        retry_after=throttle_wait(response.headers) if transient else None,
+    )

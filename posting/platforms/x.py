@@ -1,0 +1,375 @@
+"""X, through its API v2 (docs.x.com/x-api/posts).
+
+`POST /2/tweets` with JSON {"text", "reply_settings"} and an OAuth 2.0 user-context bearer
+token (the channel's secret). Replies go to "mentionedUsers", the most restrictive setting the
+API offers: only accounts the post mentions may reply, so a city post that mentions nobody gets
+no replies from the public (702.5.1).
+
+X has no idempotency key: `find_existing` reads the account's recent posts and matches the
+text (X gives it back with every link shortened to t.co and &, <, > escaped), and `publish`
+asks it first on every attempt after the first, so a retry after a lost answer does not post
+twice.
+
+Text is counted the way twitter-text's configuration v3 does: NFC first, every URL counts 23,
+code points in the ranges below count 1 and all others 2, and an emoji sequence counts 2
+however many code points it has; the limit is 280.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+import unicodedata
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import regex
+import requests
+from django.conf import settings
+
+from ..credentials import secret_for
+from .base import Adapter, Capabilities, PlatformError, PublishResult
+
+DEFAULT_BASE = "https://api.x.com"
+DEFAULT_WEB = "https://x.com"
+REPLY_SETTINGS = "mentionedUsers"  # the most restrictive of following/mentionedUsers/...
+RECENT_POSTS = 20
+LOOKBACK = timedelta(minutes=10)
+
+# twitter-text config/v3.json: weights in hundredths of a character.
+MAX_WEIGHTED_LENGTH = 280
+SCALE = 100
+DEFAULT_WEIGHT = 200
+TRANSFORMED_URL_LENGTH = 23
+LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))  # weight 100 each
+
+_MODIFIER = r"(?:\uFE0F|[\U0001F3FB-\U0001F3FF])?"
+EMOJI_RE = regex.compile(
+    r"[\U0001F1E6-\U0001F1FF]{2}"  # a flag: two regional indicators
+    r"|[0-9#*]\uFE0F?\u20E3"  # a keycap
+    r"|\U0001F3F4[\U000E0020-\U000E007E]+\U000E007F"  # a subdivision flag (tag sequence)
+    rf"|\p{{Extended_Pictographic}}{_MODIFIER}(?:\u200D\p{{Extended_Pictographic}}{_MODIFIER})*"
+)
+
+# URLs as twitter-text extracts them: with a scheme, or a bare domain with a known top-level
+# domain, not glued to a letter, digit, @, $ or # before it; trailing punctuation stays out.
+_NOT_BEFORE = r"A-Za-z0-9@\uFF20$\uFF04#\uFF03"
+URL_WITH_SCHEME_RE = re.compile(rf"(?<![{_NOT_BEFORE}])https?://[^\s]+", re.IGNORECASE)
+BARE_URL_RE = re.compile(
+    rf"(?<![{_NOT_BEFORE}.\-_/])"
+    r"((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,}))(?![a-z0-9-])(/[^\s]*)?",
+    re.IGNORECASE,
+)
+GENERIC_TLD_WORDS = """com net org gov edu mil int info biz name pro app dev aero asia cat coop
+jobs mobi museum post tel travel xxx city town news online site social page blog tech today life
+live world community health email link club shop store top xyz"""
+GENERIC_TLDS = frozenset(GENERIC_TLD_WORDS.split())
+SPECIAL_CCTLDS = frozenset({"co", "tv"})  # a bare "name.co" is a link without a path
+URL_END_CHARS = frozenset("=_#/-+&")
+
+PROBLEM_NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
+
+
+# --- Text ------------------------------------------------------------------------------
+def _trim_url(url: str) -> str:
+    end = len(url)
+    while end:
+        last = url[end - 1]
+        balanced = last == ")" and url.count("(", 0, end) >= url.count(")", 0, end)
+        if last.isalnum() or last in URL_END_CHARS or balanced:
+            break
+        end -= 1
+    return url[:end]
+
+
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every URL twitter-text would count as 23 characters."""
+    spans: list[tuple[int, int]] = []
+    for match in URL_WITH_SCHEME_RE.finditer(text):
+        url = _trim_url(match.group(0))
+        host = urlsplit(url).hostname or ""
+        if "." in host.strip("."):
+            spans.append((match.start(), match.start() + len(url)))
+    for match in BARE_URL_RE.finditer(text):
+        start = match.start()
+        if any(s <= start < e for s, e in spans):
+            continue
+        domain, tld, path = match.group(1), match.group(2).lower(), match.group(3)
+        if tld in GENERIC_TLDS:
+            pass
+        elif len(tld) == 2:
+            short = domain.count(".") == 1  # "name.cc": needs a path unless .co or .tv
+            if short and not path and tld not in SPECIAL_CCTLDS:
+                continue
+        else:
+            continue
+        url = _trim_url(match.group(0))
+        if url:
+            spans.append((start, start + len(url)))
+    return sorted(spans)
+
+
+def _code_point_weight(char: str) -> int:
+    code = ord(char)
+    if any(low <= code <= high for low, high in LIGHT_RANGES):
+        return SCALE
+    return DEFAULT_WEIGHT
+
+
+def _plain_weight(text: str) -> int:
+    total, position = 0, 0
+    for match in EMOJI_RE.finditer(text):
+        total += sum(_code_point_weight(c) for c in text[position : match.start()])
+        emoji = match.group(0)
+        if len(emoji) == 1 and _code_point_weight(emoji) == SCALE:
+            total += SCALE  # e.g. a bare (c) sign: a Latin-1 character, not an emoji picture
+        else:
+            total += DEFAULT_WEIGHT
+        position = match.end()
+    return total + sum(_code_point_weight(c) for c in text[position:])
+
+
+def weighted_length(text: str) -> int:
+    """twitter-text's weightedLength for config v3, in characters (out of 280)."""
+    text = unicodedata.normalize("NFC", text)
+    total, position = 0, 0
+    for start, end in url_spans(text):
+        total += _plain_weight(text[position:start]) + TRANSFORMED_URL_LENGTH * SCALE
+        position = end
+    total += _plain_weight(text[position:])
+    return total // SCALE
+
+
+def comparable(text: str) -> str:
+    """Text as X gives it back, reduced for matching: NFC, unescaped, every URL one token."""
+    text = html.unescape(unicodedata.normalize("NFC", text or "")).replace("\r\n", "\n").strip()
+    out, position = [], 0
+    for start, end in url_spans(text):
+        out.append(text[position:start])
+        out.append("\x00URL\x00")
+        position = end
+    out.append(text[position:])
+    return " ".join("".join(out).split())
+
+
+# --- The adapter -----------------------------------------------------------------------
+class XAdapter(Adapter):
+    text_limit = MAX_WEIGHTED_LENGTH
+    reply_settings = REPLY_SETTINGS
+    capabilities = Capabilities(
+        can_delete=True,
+        restricts_replies=True,
+        reply_restriction=(
+            "Only accounts the post mentions can reply (X's most restrictive reply setting): "
+            "a post that mentions nobody gets no replies from the public (702.5.1)."
+        ),
+        max_images=0,  # media upload is not implemented for X yet
+        counts_text_by="weighted characters",
+    )
+
+    def __init__(self, channel):
+        super().__init__(channel)
+        self._me: dict[str, Any] | None = None
+
+    def text_length(self, text: str) -> int:
+        return weighted_length(text)
+
+    def _base(self) -> str:
+        return (self.channel.api_base_url or DEFAULT_BASE).rstrip("/")
+
+    def _call(self, method: str, path: str, *, what: str, **kwargs) -> dict[str, Any]:
+        token = secret_for(self.channel)
+        try:
+            response = requests.request(
+                method,
+                f"{self._base()}{path}",
+                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+                timeout=settings.PLATFORM_HTTP_TIMEOUT,
+                **kwargs,
+            )
+        except requests.RequestException as exc:
+            raise PlatformError(f"X could not be reached: {exc.__class__.__name__}.") from exc
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code >= 400:
+            raise _error(response, body, what)
+        if not isinstance(body, dict):
+            raise PlatformError(
+                f"X answered {what} with something that is not JSON; it will be tried again.",
+                status=response.status_code,
+                response=response.text[:500],
+            )
+        return body
+
+    def _user(self) -> dict[str, Any]:
+        if self._me is None:
+            self._me = self._call("GET", "/2/users/me", what="the account check")["data"]
+        return self._me
+
+    def _post_url(self, post_id: str) -> str:
+        origin = DEFAULT_WEB
+        public = (self.channel.public_url or "").strip()
+        if public:
+            parts = urlsplit(public)
+            if parts.scheme and parts.netloc:
+                origin = f"{parts.scheme}://{parts.netloc}"
+        handle = (self.channel.handle or "").strip().lstrip("@")
+        return f"{origin}/{handle or 'i/web'}/status/{post_id}"
+
+    def _result(self, data: dict[str, Any], raw: dict[str, Any]) -> PublishResult:
+        post_id = str(data["id"])
+        return PublishResult(
+            remote_id=post_id, remote_url=self._post_url(post_id), raw_response=raw
+        )
+
+    def publish(self, publication) -> PublishResult:
+        if getattr(publication, "attempts", 0) > 1:  # an earlier attempt may have posted
+            existing = self.find_existing(publication)
+            if existing is not None:
+                return existing
+        answer = self._call(
+            "POST",
+            "/2/tweets",
+            what="the post",
+            json={"text": publication.post.body, "reply_settings": self.reply_settings},
+        )
+        return self._result(answer["data"], answer)
+
+    def find_existing(self, publication) -> PublishResult | None:
+        """The account's recent post with this text, made since the publication was."""
+        since = (getattr(publication, "created_at", None) or datetime.now(UTC)) - LOOKBACK
+        answer = self._call(
+            "GET",
+            f"/2/users/{self._user()['id']}/tweets",
+            what="the look-up of recent posts",
+            params={
+                "max_results": RECENT_POSTS,
+                "start_time": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "tweet.fields": "created_at,text,reply_settings",
+                "exclude": "replies,retweets",
+            },
+        )
+        wanted = comparable(publication.post.body)
+        for post in answer.get("data") or []:
+            if isinstance(post, dict) and comparable(post.get("text", "")) == wanted:
+                return self._result(post, {"data": post, "found_existing": True})
+        return None
+
+    def delete(self, publication) -> None:
+        try:
+            answer = self._call("DELETE", f"/2/tweets/{publication.remote_id}", what="the deletion")
+        except PlatformError as exc:
+            if exc.status == 404:  # already gone counts as removed
+                return
+            raise
+        if (answer.get("data") or {}).get("deleted") is True or _not_found(answer):
+            return
+        try:  # {"deleted": false}: gone already, or refused?
+            self.fetch(publication)
+        except PlatformError as exc:
+            if exc.status == 404:
+                return
+            raise
+        raise PlatformError(
+            "X did not delete the post; it is still there. It will be tried again.",
+            status=200,
+            response=answer,
+        )
+
+    def fetch(self, publication) -> dict:
+        answer = self._call(
+            "GET",
+            f"/2/tweets/{publication.remote_id}",
+            what="the post",
+            params={
+                "tweet.fields": "created_at,text,reply_settings,author_id,edit_history_tweet_ids"
+            },
+        )
+        if "data" not in answer and _not_found(answer):
+            detail = answer["errors"][0].get("detail") or "not found"
+            raise PlatformError(
+                f"X has no such post ({detail}); it may have been deleted.",
+                permanent=True,
+                status=404,
+                response=answer,
+            )
+        return answer.get("data") or answer
+
+    def verify_credentials(self) -> dict:
+        self._me = None
+        return self._user()
+
+
+# --- Errors ------------------------------------------------------------------------------
+def _not_found(body: dict[str, Any]) -> bool:
+    errors = body.get("errors") if isinstance(body, dict) else None
+    return bool(errors) and all(
+        isinstance(e, dict) and e.get("type") == PROBLEM_NOT_FOUND for e in errors
+    )
+
+
+def _retry_after(headers) -> float | None:
+    """Seconds until the limit that ran out resets: the 24-hour posting limits first, then
+    the 15-minute window (x-rate-limit-reset, epoch seconds)."""
+    now = time.time()
+    for prefix in ("x-user-limit-24hour", "x-app-limit-24hour", "x-rate-limit"):
+        remaining, reset = headers.get(f"{prefix}-remaining"), headers.get(f"{prefix}-reset")
+        if reset is None or (prefix != "x-rate-limit" and remaining != "0"):
+            continue
+        try:
+            return max(0.0, float(reset) - now)
+        except ValueError:
+            continue
+    try:
+        return max(0.0, float(headers.get("retry-after", "")))
+    except ValueError:
+        return None
+
+
+def _error(response: requests.Response, body: Any, what: str) -> PlatformError:
+    status = response.status_code
+    detail = response.reason or f"HTTP {status}"
+    if isinstance(body, dict):
+        errors = body.get("errors") if isinstance(body.get("errors"), list) else []
+        first = errors[0] if errors and isinstance(errors[0], dict) else {}
+        detail = str(
+            body.get("detail")
+            or first.get("message")
+            or first.get("detail")
+            or body.get("title")
+            or detail
+        )
+    if status == 429:
+        wait = _retry_after(response.headers)
+        when = f" in about {round(wait)} seconds" if wait is not None else " later"
+        return PlatformError(
+            f"X is limiting requests from this account ({detail}); it will be tried again{when}.",
+            permanent=False,
+            status=status,
+            response=body,
+            retry_after=wait,
+        )
+    if status >= 500 or status == 408:
+        return PlatformError(
+            f"X could not take {what} just now ({status}: {detail}); it will be tried again.",
+            status=status,
+            response=body if body is not None else response.text[:500],
+            retry_after=_retry_after(response.headers) if status == 503 else None,
+        )
+    if status == 401:
+        return PlatformError(
+            f"X refused the access token ({detail}): connect the account again.",
+            permanent=True,
+            status=status,
+            response=body,
+        )
+    return PlatformError(
+        f"X refused {what}: {detail}",
+        permanent=True,
+        status=status,
+        response=body if body is not None else response.text[:500],
+    )

@@ -1,0 +1,894 @@
+"""A small fake X API v2 for one account, speaking X's wire format.
+
+Used by the test suite and by the local demo. Standard library only.
+
+What it follows (docs.x.com/x-api):
+
+* OAuth 2.0 user-context bearer token in ``Authorization``; anything else is 401
+  ``{"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}``.
+* ``POST /2/tweets`` (JSON ``text``, ``reply_settings`` one of following, mentionedUsers,
+  subscribers, verified) answers 201 ``{"data": {"id", "text", "edit_history_tweet_ids"}}``.
+  The stored text has every URL shortened to a t.co link and &, <, > escaped, as X gives text
+  back. Over 280 weighted characters (twitter-text config v3: URLs 23, most of Latin 1, CJK
+  and emoji 2) or the same text as a live post is 403 problem JSON; a bad field is 400
+  ``invalid-request`` with ``errors``.
+* ``GET /2/tweets/:id`` (a missing post is 200 with ``errors`` of type resource-not-found),
+  ``DELETE /2/tweets/:id`` (``{"data": {"deleted": true}}``; a missing post is 404),
+  ``GET /2/users/me``, ``GET /2/users/:id/tweets`` (newest first, ``max_results`` 5-100,
+  ``start_time``, ``end_time``).
+* Every answer carries ``x-rate-limit-limit``, ``x-rate-limit-remaining`` and
+  ``x-rate-limit-reset`` (epoch seconds) for its endpoint's 15-minute window; posting also
+  carries ``x-user-limit-24hour-*`` and ``x-app-limit-24hour-*``. Going over is 429
+  ``{"title": "Too Many Requests", ...}``.
+
+Not X, for tests and demos (as methods, and under ``/_sandbox/``): ``fail``, ``rate_limit``
+(429 with the reset a few seconds ahead), ``drop`` (carry out the next write, then close the
+connection without answering), ``keep_delete`` (answer a deletion ``{"deleted": false}``),
+``latency`` and ``reset``; ``GET /_sandbox/state``.
+
+``GET /`` is a small HTML page of the posts; ``GET /<username>/status/<id>`` shows one.
+Everything lives in memory and vanishes when the server stops. Nothing is public.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import hmac
+import html
+import json
+import re
+import secrets
+import socket
+import string
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, NamedTuple
+from urllib.parse import parse_qs, urlsplit
+
+MAX_WEIGHTED = 280
+REPLY_SETTINGS = ("following", "mentionedUsers", "subscribers", "verified")
+WRITE_METHODS = frozenset({"POST", "DELETE"})
+WINDOW = 900  # 15 minutes
+DAY = 86400
+RETRY_AFTER_429 = 5
+# (method, route): requests per 15-minute window, per user.
+LIMITS = {
+    ("POST", "/2/tweets"): 100,
+    ("DELETE", "/2/tweets/:id"): 50,
+    ("GET", "/2/tweets/:id"): 900,
+    ("GET", "/2/users/me"): 75,
+    ("GET", "/2/users/:id/tweets"): 900,
+}
+USER_DAILY_POSTS = 100
+APP_DAILY_POSTS = 10000
+PROBLEMS = "https://api.twitter.com/2/problems"
+
+# --- twitter-text config v3, as the server counts ---------------------------------------
+LIGHT = [(0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037)]
+URL_RE = re.compile(r"(?<![\w@＠$＄#＃])https?://\S+", re.IGNORECASE)
+BARE_RE = re.compile(
+    r"(?<![\w@＠$＄#＃.\-/])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,}))(?![\w-])(/\S*)?",
+    re.IGNORECASE | re.ASCII,
+)
+GTLD_WORDS = (
+    "com net org gov edu mil int info biz name pro app dev aero asia cat coop jobs mobi museum "
+    "post tel travel xxx city town news online site social page blog tech today life live "
+    "world community health email link club shop store top xyz"
+)
+GTLDS = set(GTLD_WORDS.split())
+
+
+def _pictographic(code: int) -> bool:
+    """Roughly Unicode's Extended_Pictographic: the emoji blocks and the older symbols."""
+    return (
+        0x1F000 <= code <= 0x1FAFF
+        or 0x2600 <= code <= 0x27BF
+        or 0x2B00 <= code <= 0x2BFF
+        or 0x2190 <= code <= 0x21FF
+        or 0x2300 <= code <= 0x23FF
+        or 0x25A0 <= code <= 0x25FF
+        or 0x2900 <= code <= 0x297F
+        or code in {0x00A9, 0x00AE, 0x203C, 0x2049, 0x2122, 0x2139, 0x3030, 0x303D, 0x3297, 0x3299}
+    )
+
+
+def _ends_url(char: str, url: str) -> bool:
+    if char.isalnum() or char in "=_#/-+&":
+        return True
+    return char == ")" and url.count("(") >= url.count(")")
+
+
+def _url_ranges(text: str) -> list[tuple[int, int]]:
+    found = []
+    for match in URL_RE.finditer(text):
+        url = match.group(0)
+        while url and not _ends_url(url[-1], url):
+            url = url[:-1]
+        host = url.split("://", 1)[1].split("/")[0].split("?")[0].split("#")[0]
+        if "." in host.strip("."):
+            found.append((match.start(), match.start() + len(url)))
+    for match in BARE_RE.finditer(text):
+        if any(a <= match.start() < b for a, b in found):
+            continue
+        domain, tld, path = match.group(1), match.group(2).lower(), match.group(3)
+        ok = tld in GTLDS or (
+            len(tld) == 2 and (path or domain.count(".") > 1 or tld in {"co", "tv"})
+        )
+        if not ok:
+            continue
+        url = match.group(0)
+        while url and not _ends_url(url[-1], url):
+            url = url[:-1]
+        found.append((match.start(), match.start() + len(url)))
+    return sorted(found)
+
+
+def _weigh_plain(text: str) -> int:
+    total, i, codes = 0, 0, [ord(c) for c in text]
+    while i < len(codes):
+        code = codes[i]
+        nxt = codes[i + 1] if i + 1 < len(codes) else None
+        if 0x1F1E6 <= code <= 0x1F1FF and nxt is not None and 0x1F1E6 <= nxt <= 0x1F1FF:
+            total, i = total + 200, i + 2  # a flag
+            continue
+        if chr(code) in "0123456789#*":
+            j = i + 1 + (nxt == 0xFE0F)
+            if j < len(codes) and codes[j] == 0x20E3:
+                total, i = total + 200, j + 1  # a keycap
+                continue
+        if _pictographic(code) and not (code in {0xA9, 0xAE} and nxt != 0xFE0F):
+            j = i + 1
+            while j < len(codes):  # modifiers, variation selector, tags, ZWJ + the next emoji
+                if (
+                    codes[j] == 0xFE0F
+                    or 0x1F3FB <= codes[j] <= 0x1F3FF
+                    or 0xE0020 <= codes[j] <= 0xE007F
+                ):
+                    j += 1
+                elif codes[j] == 0x200D and j + 1 < len(codes) and _pictographic(codes[j + 1]):
+                    j += 2
+                else:
+                    break
+            total, i = total + 200, j
+            continue
+        total += 100 if any(a <= code <= b for a, b in LIGHT) else 200
+        i += 1
+    return total
+
+
+def weighted_length(text: str) -> int:
+    text = unicodedata.normalize("NFC", text)
+    total, position = 0, 0
+    for start, end in _url_ranges(text):
+        total += _weigh_plain(text[position:start]) + 2300
+        position = end
+    return (total + _weigh_plain(text[position:])) // 100
+
+
+def _tco(text: str) -> str:
+    """The text as X gives it back: URLs become t.co links; &, <, > are escaped."""
+    out, position = [], 0
+    for start, end in _url_ranges(text):
+        out.append(text[position:start])
+        slug = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(10))
+        out.append(f"https://t.co/{slug}")
+        position = end
+    out.append(text[position:])
+    return "".join(out).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def problem(status: int, title: str, detail: str, kind: str = "about:blank", **extra) -> _Answer:
+    return _Answer(
+        status, {"title": title, "detail": detail, "type": kind, "status": status, **extra}
+    )
+
+
+def _unauthorized() -> _Answer:
+    return problem(401, "Unauthorized", "Unauthorized")
+
+
+def _invalid(parameter: str, value: Any, message: str) -> _Answer:
+    return _Answer(
+        400,
+        {
+            "errors": [{"parameters": {parameter: [value]}, "message": message}],
+            "title": "Invalid Request",
+            "detail": "One or more parameters to your request was invalid.",
+            "type": f"{PROBLEMS}/invalid-request",
+        },
+    )
+
+
+def _missing(post_id: str) -> dict[str, Any]:
+    return {
+        "value": post_id,
+        "detail": f"Could not find tweet with id: [{post_id}].",
+        "title": "Not Found Error",
+        "resource_type": "tweet",
+        "parameter": "id",
+        "resource_id": post_id,
+        "type": f"{PROBLEMS}/resource-not-found",
+    }
+
+
+class RecordedRequest(NamedTuple):
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body or b"null")
+        except ValueError:
+            return None
+
+    @property
+    def query(self) -> dict[str, str]:
+        return {k: v[-1] for k, v in parse_qs(urlsplit(self.path).query).items()}
+
+    @property
+    def route(self) -> str:
+        return urlsplit(self.path).path
+
+
+@dataclass
+class _Fault:
+    status: int
+    count: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    method: str = "POST"
+    path: str = "/2/tweets"
+
+    def matches(self, method: str, path: str) -> bool:
+        return self.method.upper() == method and _route(path) == _route(self.path)
+
+
+@dataclass
+class _Answer:
+    status: int
+    payload: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    drop: bool = False
+
+
+def _route(path: str) -> str:
+    parts = path.strip("/").split("/")
+    if len(parts) == 3 and parts[:2] == ["2", "tweets"]:
+        return "/2/tweets/:id"
+    if len(parts) == 4 and parts[:2] == ["2", "users"] and parts[3] == "tweets":
+        return "/2/users/:id/tweets"
+    return "/" + "/".join(parts)
+
+
+class FakeX:
+    """An X API v2 for one account in a daemon thread, with an in-memory store."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        token: str = "sandbox-user-token",  # noqa: S107 - a sandbox token, not a secret
+        title: str = "Sandbox (X API)",
+        *,
+        user_id: str = "1500000000000000001",
+        username: str = "CitySandbox",
+        name: str = "City (sandbox)",
+        enforce_rate_limits: bool = True,
+        verbose: bool = False,
+    ):
+        self.host = host
+        self.port = port
+        self.token = token
+        self.title = title
+        self.user_id = user_id
+        self.username = username
+        self.name = name
+        self.enforce_rate_limits = enforce_rate_limits
+        self.verbose = verbose
+        self._lock = threading.RLock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._clear()
+
+    def _clear(self) -> None:
+        with self._lock:
+            self._posts: dict[str, dict[str, Any]] = {}
+            self._faults: list[_Fault] = []
+            self._drops = 0
+            self._kept_deletes = 0
+            self._latency = 0.0
+            self._requests: list[RecordedRequest] = []
+            self._buckets: dict[tuple[str, str], tuple[float, int]] = {}
+            self._daily: list[float] = []
+            self._last_id = 0
+
+    # --- Lifecycle ------------------------------------------------------------------
+    def start(self) -> FakeX:
+        if self._server is not None:
+            return self
+        server = ThreadingHTTPServer((self.host, self.port), _Handler)
+        server.daemon_threads = True
+        server.fake = self  # type: ignore[attr-defined]
+        self._server = server
+        self.port = server.server_address[1]
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"FakeX:{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> FakeX:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        host = self.host
+        if host in {"", "0.0.0.0"}:  # noqa: S104 - only to print a reachable address
+            host = "127.0.0.1"
+        elif ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    # --- Controls ---------------------------------------------------------------------
+    def fail_next(
+        self,
+        status: int,
+        count: int = 1,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        *,
+        method: str = "POST",
+        path: str = "/2/tweets",
+    ) -> None:
+        """Answer the next `count` matching requests with `status` ("/2/tweets/:id" style
+        paths); `body` defaults to problem JSON; a string is sent as HTML."""
+        status, count = int(status), int(count)
+        if not 400 <= status <= 599:
+            raise ValueError("A failure needs an HTTP error status (400-599).")
+        with self._lock:
+            self._faults.append(
+                _Fault(status, count, body, dict(headers or {}), method.upper(), path)
+            )
+
+    def rate_limit_next(
+        self,
+        count: int = 1,
+        *,
+        seconds: int = RETRY_AFTER_429,
+        method: str = "POST",
+        path: str = "/2/tweets",
+    ) -> None:
+        """Answer the next requests 429, x-rate-limit-reset `seconds` ahead."""
+        self.fail_next(
+            429,
+            count,
+            problem(429, "Too Many Requests", "Too Many Requests").payload,
+            {
+                "x-rate-limit-remaining": "0",
+                "x-rate-limit-reset": str(int(time.time()) + int(seconds)),
+            },
+            method=method,
+            path=path,
+        )
+
+    def drop_next(self, count: int = 1) -> None:
+        """Carry out the next `count` writes, then close the connection without answering."""
+        with self._lock:
+            self._drops += int(count)
+
+    def keep_next_delete(self, count: int = 1) -> None:
+        """Answer the next `count` deletions 200 {"data": {"deleted": false}}, keeping the post."""
+        with self._lock:
+            self._kept_deletes += int(count)
+
+    def set_latency(self, seconds: float) -> None:
+        with self._lock:
+            self._latency = max(0.0, float(seconds))
+
+    def reset(self) -> None:
+        self._clear()
+
+    @property
+    def posts(self) -> list[dict[str, Any]]:
+        """The live posts, oldest first: id, text (as X gives it back), submitted_text, ..."""
+        with self._lock:
+            return [copy.deepcopy(p) for p in self._posts.values()]
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        with self._lock:
+            return list(self._requests)
+
+    def state(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "posts": len(self._posts),
+                "pending_failures": [
+                    {"method": f.method, "path": f.path, "status": f.status, "count": f.count}
+                    for f in self._faults
+                ],
+                "pending_drops": self._drops,
+                "latency": self._latency,
+                "requests": len(self._requests),
+            }
+
+    # --- Rate limits ------------------------------------------------------------------
+    def _rate(self, method: str, path: str, now: float) -> tuple[dict[str, str], bool]:
+        route = _route(path)
+        limit = LIMITS.get((method, route), 300)
+        window = now - (now % WINDOW)
+        with self._lock:
+            start, used = self._buckets.get((method, route), (window, 0))
+            used = (0 if start != window else used) + 1
+            self._buckets[(method, route)] = (window, used)
+            headers = {
+                "x-rate-limit-limit": str(limit),
+                "x-rate-limit-remaining": str(max(limit - used, 0)),
+                "x-rate-limit-reset": str(int(window + WINDOW)),
+            }
+            if (method, route) == ("POST", "/2/tweets"):
+                self._daily = [t for t in self._daily if t > now - DAY]
+                reset = str(int((self._daily[0] if self._daily else now) + DAY))
+                headers.update(
+                    {
+                        "x-user-limit-24hour-limit": str(USER_DAILY_POSTS),
+                        "x-user-limit-24hour-remaining": str(
+                            max(USER_DAILY_POSTS - len(self._daily) - 1, 0)
+                        ),
+                        "x-user-limit-24hour-reset": reset,
+                        "x-app-limit-24hour-limit": str(APP_DAILY_POSTS),
+                        "x-app-limit-24hour-remaining": str(APP_DAILY_POSTS - len(self._daily) - 1),
+                        "x-app-limit-24hour-reset": reset,
+                    }
+                )
+        return headers, used > limit and self.enforce_rate_limits
+
+    def _take_fault(self, method: str, path: str) -> _Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.count > 0 and fault.matches(method, path):
+                    fault.count -= 1
+                    taken = copy.deepcopy(fault)
+                    self._faults = [f for f in self._faults if f.count > 0]
+                    return taken
+        return None
+
+    # --- The API ----------------------------------------------------------------------
+    def handle_api(self, method: str, target: str, headers, raw: bytes) -> _Answer:
+        split = urlsplit(target)
+        path = split.path.rstrip("/")
+        rate_headers, exceeded = self._rate(method, path, time.time())
+        fault = self._take_fault(method, path)
+        if fault is not None:
+            answer = _Answer(fault.status, fault.body, dict(rate_headers))
+            if fault.body is None:
+                titles = {
+                    400: "Invalid Request",
+                    403: "Forbidden",
+                    404: "Not Found Error",
+                    429: "Too Many Requests",
+                }
+                title = titles.get(
+                    fault.status, "Service Unavailable" if fault.status >= 500 else "Error"
+                )
+                answer.payload = problem(fault.status, title, title).payload
+            if fault.status == 429:
+                answer.headers.update(
+                    {
+                        "x-rate-limit-remaining": "0",
+                        "x-rate-limit-reset": str(int(time.time()) + RETRY_AFTER_429),
+                    }
+                )
+            answer.headers.update(fault.headers)
+            return answer
+        if not self._authorized(headers):
+            answer = _unauthorized()
+        elif exceeded:
+            answer = problem(429, "Too Many Requests", "Too Many Requests")
+        else:
+            query = {k: v[-1] for k, v in parse_qs(split.query).items()}
+            answer = self._dispatch(method, path, query, headers, raw)
+        answer.headers = {**rate_headers, **answer.headers}
+        if method in WRITE_METHODS and answer.status < 400:
+            with self._lock:
+                if self._drops > 0:
+                    self._drops -= 1
+                    answer.drop = True
+        return answer
+
+    def _authorized(self, headers) -> bool:
+        scheme, _, token = (headers.get("Authorization") or "").strip().partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(
+            token.strip().encode(), self.token.encode()
+        )
+
+    def _dispatch(self, method: str, path: str, query: dict, headers, raw: bytes) -> _Answer:
+        route = _route(path)
+        post_id = path.rsplit("/", 1)[-1]
+        if (method, route) == ("POST", "/2/tweets"):
+            return self._create(headers, raw)
+        if (method, route) == ("GET", "/2/tweets/:id"):
+            with self._lock:
+                post = self._posts.get(post_id)
+            if post is None:
+                return _Answer(200, {"errors": [_missing(post_id)]})
+            return _Answer(200, {"data": self._fields(post, query)})
+        if (method, route) == ("DELETE", "/2/tweets/:id"):
+            with self._lock:
+                if self._kept_deletes > 0 and post_id in self._posts:
+                    self._kept_deletes -= 1
+                    return _Answer(200, {"data": {"deleted": False}})
+                removed = self._posts.pop(post_id, None)
+            if removed is None:
+                return problem(
+                    404,
+                    "Not Found Error",
+                    f"Could not find tweet with id: [{post_id}].",
+                    f"{PROBLEMS}/resource-not-found",
+                )
+            return _Answer(200, {"data": {"deleted": True}})
+        if (method, route) == ("GET", "/2/users/me"):
+            return _Answer(
+                200, {"data": {"id": self.user_id, "name": self.name, "username": self.username}}
+            )
+        if (method, route) == ("GET", "/2/users/:id/tweets"):
+            return self._timeline(path.split("/")[3], query)
+        return problem(404, "Not Found Error", "Sorry, that page does not exist.")
+
+    @staticmethod
+    def _fields(post: dict[str, Any], query: dict) -> dict[str, Any]:
+        data = {"id": post["id"], "text": post["text"], "edit_history_tweet_ids": [post["id"]]}
+        for name in (query.get("tweet.fields") or "").split(","):
+            if name in post and name not in data and name != "submitted_text":
+                data[name] = post[name]
+        return data
+
+    def _create(self, headers, raw: bytes) -> _Answer:
+        if "json" not in (headers.get("Content-Type") or "").lower():
+            return problem(415, "Unsupported Media Type", "Content-Type must be application/json")
+        try:
+            body = json.loads(raw.decode("utf-8") or "{}")
+            if not isinstance(body, dict):
+                raise ValueError
+        except ValueError:
+            return _invalid("body", "", "Request body is not valid JSON")
+        text = body.get("text")
+        settings = body.get("reply_settings")
+        if not isinstance(text, str) or not text.strip():
+            return _invalid("text", text, "$.text: must be a non-empty string")
+        if settings is not None and settings not in REPLY_SETTINGS:
+            return _invalid(
+                "reply_settings",
+                settings,
+                f"$.reply_settings: does not have a value in the enumeration [{', '.join(REPLY_SETTINGS)}]",
+            )
+        if weighted_length(text) > MAX_WEIGHTED:
+            return problem(
+                403,
+                "Forbidden",
+                "Your Tweet text is too long. For more information on how X determines text "
+                "length see https://github.com/twitter/twitter-text.",
+            )
+        with self._lock:
+            if any(p["submitted_text"] == text for p in self._posts.values()):
+                return problem(
+                    403,
+                    "Forbidden",
+                    "You are not allowed to create a Tweet with duplicate content.",
+                )
+            self._last_id = max(self._last_id + 1, int(time.time() * 1000) << 22)
+            post_id = str(self._last_id)
+            post = {
+                "id": post_id,
+                "text": _tco(unicodedata.normalize("NFC", text)),
+                "submitted_text": text,
+                "created_at": _iso(datetime.now(UTC)),
+                "author_id": self.user_id,
+                "conversation_id": post_id,
+                "reply_settings": settings or "everyone",
+            }
+            self._posts[post_id] = post
+            self._daily.append(time.time())
+        return _Answer(
+            201,
+            {"data": {"id": post_id, "text": post["text"], "edit_history_tweet_ids": [post_id]}},
+        )
+
+    def _timeline(self, user_id: str, query: dict) -> _Answer:
+        if user_id != self.user_id:
+            return _Answer(
+                200,
+                {
+                    "errors": [
+                        {
+                            **_missing(user_id),
+                            "resource_type": "user",
+                            "detail": f"Could not find user with id: [{user_id}].",
+                        }
+                    ]
+                },
+            )
+        try:
+            limit = int(query.get("max_results") or 10)
+        except ValueError:
+            limit = 0
+        if not 5 <= limit <= 100:
+            return _invalid(
+                "max_results",
+                query.get("max_results"),
+                "The `max_results` query parameter value is not between 5 and 100",
+            )
+
+        def moment(value):
+            return datetime.strptime(value.replace(".000", ""), "%Y-%m-%dT%H:%M:%SZ").replace(
+                tzinfo=UTC
+            )
+
+        try:
+            start = moment(query["start_time"]) if query.get("start_time") else None
+            end = moment(query["end_time"]) if query.get("end_time") else None
+        except ValueError:
+            return _invalid(
+                "start_time", query.get("start_time"), "Invalid date format (YYYY-MM-DDTHH:mm:ssZ)"
+            )
+        with self._lock:
+            posts = list(self._posts.values())
+
+        def created(post):
+            return datetime.strptime(post["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+                tzinfo=UTC
+            )
+
+        posts = [
+            p
+            for p in posts
+            if (start is None or created(p) >= start) and (end is None or created(p) <= end)
+        ]
+        posts.sort(key=lambda p: int(p["id"]), reverse=True)
+        page = [self._fields(p, query) for p in posts[:limit]]
+        meta: dict[str, Any] = {"result_count": len(page)}
+        if page:
+            meta.update(newest_id=page[0]["id"], oldest_id=page[-1]["id"])
+        body: dict[str, Any] = {"meta": meta}
+        if page:
+            body["data"] = page
+        return _Answer(200, body)
+
+    # --- Control surface over HTTP ------------------------------------------------
+    def handle_control(self, method: str, path: str, raw: bytes) -> _Answer:
+        try:
+            body = json.loads(raw.decode("utf-8") or "{}") if raw else {}
+            if not isinstance(body, dict):
+                raise ValueError
+        except ValueError:
+            return _Answer(400, {"error": "Send a JSON object."})
+        action = path[len("/_sandbox/") :].strip("/")
+        try:
+            if method == "GET" and action == "state":
+                return _Answer(200, self.state())
+            if method != "POST":
+                return _Answer(404, {"error": "Not found"})
+            if action == "fail":
+                self.fail_next(
+                    body.get("status", 500),
+                    body.get("count", 1),
+                    body.get("body"),
+                    body.get("headers"),
+                    method=body.get("method", "POST"),
+                    path=body.get("path", "/2/tweets"),
+                )
+            elif action == "rate_limit":
+                self.rate_limit_next(
+                    body.get("count", 1),
+                    seconds=body.get("seconds", RETRY_AFTER_429),
+                    method=body.get("method", "POST"),
+                    path=body.get("path", "/2/tweets"),
+                )
+            elif action == "drop":
+                self.drop_next(body.get("count", 1))
+            elif action == "keep_delete":
+                self.keep_next_delete(body.get("count", 1))
+            elif action == "latency":
+                self.set_latency(body.get("seconds", 0))
+            elif action == "reset":
+                self.reset()
+            else:
+                return _Answer(404, {"error": "Not found"})
+        except (TypeError, ValueError) as exc:
+            return _Answer(422, {"error": str(exc) or "Invalid control parameters."})
+        return _Answer(200, self.state())
+
+    # --- HTML -----------------------------------------------------------------------
+    def render_page(self, post_id: str | None = None) -> tuple[int, str]:
+        posts = list(reversed(self.posts))
+        if post_id is not None:
+            posts = [p for p in posts if p["id"] == post_id]
+            if not posts:
+                return 404, _page(
+                    f"Not found - {self.title}",
+                    self.title,
+                    "<p>This post is not here. It may have been deleted.</p>"
+                    '<p><a href="/">Back to the posts</a></p>',
+                )
+        items = (
+            "".join(self._post_html(p) for p in posts)
+            or "<li><p>Nothing has been posted yet.</p></li>"
+        )
+        heading = "Post" if post_id is not None else "Posts, newest first"
+        body = (
+            '<p class="note"><strong>This is a local sandbox that speaks the X API v2.</strong> '
+            "Nothing here is public: posts live only in this process's memory and vanish when it "
+            f"stops. Account: {html.escape(self.name)} (@{html.escape(self.username)}).</p>"
+            f'<section aria-labelledby="posts"><h2 id="posts">{html.escape(heading)}</h2>'
+            f'<ol class="timeline">{items}</ol></section>'
+        )
+        if post_id is not None:
+            body += '<p><a href="/">Back to the posts</a></p>'
+        return 200, _page(self.title, self.title, body)
+
+    def _post_html(self, post: dict[str, Any]) -> str:
+        who = {
+            "everyone": "anyone can reply",
+            "mentionedUsers": "only mentioned accounts can reply",
+            "following": "only accounts this one follows can reply",
+        }.get(post["reply_settings"], f"replies: {post['reply_settings']}")
+        href = f"/{html.escape(self.username)}/status/{html.escape(post['id'])}"
+        # The stored text is already escaped the way X escapes it; show what the author wrote.
+        text = html.escape(post["submitted_text"]).replace("\n", "<br>")
+        return (
+            f'<li><article aria-label="Post {html.escape(post["id"])}">'
+            f'<p class="meta"><a href="{href}"><time datetime="{html.escape(post["created_at"])}">'
+            f"{html.escape(post['created_at'])}</time></a> &middot; {html.escape(who)}</p>"
+            f"<p>{text}</p></article></li>"
+        )
+
+
+PAGE_CSS = """
+body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:42rem;padding:1rem;
+color:#1a1a1a;background:#fff}
+h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.2rem}
+.note{background:#fff4d6;border:2px solid #8a6100;border-radius:6px;padding:.75rem}
+.timeline{list-style:none;padding:0}
+.timeline>li{border-bottom:1px solid #767676;padding:.75rem 0}
+.meta{color:#4a4a4a;font-size:.9rem;margin:0}
+a{color:#0645ad}a:focus{outline:3px solid #1a1a1a;outline-offset:2px}
+"""
+
+
+def _page(title: str, heading: str, body: str) -> str:
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="robots" content="noindex, nofollow">'
+        f"<title>{html.escape(title)}</title><style>{PAGE_CSS}</style></head>"
+        f"<body><header><h1>{html.escape(heading)}</h1></header><main>{body}</main></body></html>"
+    )
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "FakeX/1.0"
+    protocol_version = "HTTP/1.1"
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    @property
+    def fake(self) -> FakeX:
+        return self.server.fake  # type: ignore[attr-defined]
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base signature
+        if self.fake.verbose:  # the request line and status only: never headers (tokens)
+            super().log_message(format, *args)
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
+    def _dispatch(self, method: str) -> None:
+        fake = self.fake
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        raw = self.rfile.read(length) if length > 0 else b""
+        path = urlsplit(self.path).path
+        if path.startswith("/2/"):
+            with fake._lock:
+                fake._requests.append(
+                    RecordedRequest(method, self.path, dict(self.headers.items()), raw)
+                )
+                latency = fake._latency
+            if latency:
+                time.sleep(latency)
+            answer = fake.handle_api(method, self.path, self.headers, raw)
+            if answer.drop:
+                self._drop()
+                return
+            self._send(answer)
+        elif path.startswith("/_sandbox/"):
+            self._send(fake.handle_control(method, path, raw))
+        elif method == "GET":
+            single = re.fullmatch(r"/(?:[A-Za-z0-9_]{1,15}|i/web)/status/(\d+)/?", path)
+            if path == "/" or single:
+                status, text = fake.render_page(single.group(1) if single else None)
+            else:
+                status, text = (
+                    404,
+                    _page(
+                        "Not found",
+                        fake.title,
+                        '<p>There is nothing at this address.</p><p><a href="/">Back to the posts</a></p>',
+                    ),
+                )
+            self._send(
+                _Answer(
+                    status,
+                    text.encode("utf-8"),
+                    {
+                        "Content-Type": "text/html; charset=utf-8",
+                        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+                        "X-Content-Type-Options": "nosniff",
+                        "Referrer-Policy": "no-referrer",
+                    },
+                )
+            )
+        else:
+            self._send(problem(404, "Not Found Error", "Sorry, that page does not exist."))
+
+    def _send(self, answer: _Answer) -> None:
+        payload, headers = answer.payload, dict(answer.headers)
+        if isinstance(payload, bytes):
+            body = payload
+        elif isinstance(payload, str):
+            body = payload.encode("utf-8")
+            headers.setdefault("Content-Type", "text/html; charset=utf-8")
+        elif payload is None:
+            body = b""
+        else:
+            body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+            if "title" in payload and "type" in payload and answer.status >= 400:
+                headers.setdefault("Content-Type", "application/problem+json; charset=utf-8")
+            headers.setdefault("Content-Type", "application/json; charset=utf-8")
+        self.send_response(answer.status)
+        for name, value in headers.items():
+            self.send_header(name, str(value))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)

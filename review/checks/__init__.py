@@ -1,0 +1,1 @@
+"""702.5: the prohibited-content checks. See findings.py for what every check returns."""
