@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 export SANDBOX_MASTODON_TOKEN ?= sandbox-token
 
-.PHONY: run test install lint checks pytest e2e-embedded browser clean
+.PHONY: run test install lint checks pytest e2e-embedded browser bench clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ e2e-embedded: install browser
 	fi
 
 test: lint checks pytest e2e-embedded
+
+# Speed and quality figures, printed (never asserted in the unit tests).
+bench: install
+	$(PY) tests/bench/bench_checks.py
 
 clean:
 	rm -rf var/test-broker var/test-*.sqlite3

@@ -73,6 +73,10 @@ def report_quality(result, blocking: set[str], verbose: bool) -> None:
     print(
         f"decision accuracy: {result.decision_accuracy:.3f} over {sum(result.decisions.values())} posts"
     )
+    print("by kind of post (expected findings found; posts decided as labelled):")
+    for kind, (found, expected, right, posts) in sorted(result.by_kind.items()):
+        share = found / expected if expected else 1.0
+        print(f"  {kind:10} recall {share:.3f} ({found}/{expected}); decisions {right}/{posts}")
     if verbose:
         for post, missing, extra in result.misses:
             print(f"  #{post['id']} missing {missing} extra {extra}: {post['text'][:100]}")

@@ -64,6 +64,8 @@ class Evaluation:
     clean_posts: int = 0
     clean_flagged: list = field(default_factory=list)  # clean posts not allowed
     misses: list = field(default_factory=list)  # (post, missing rules, extra rules)
+    # kind -> [expected findings found, expected findings, posts decided right, posts]
+    by_kind: dict = field(default_factory=dict)
 
     def score(self, rule_id: str) -> RuleScore:
         return self.rules.setdefault(rule_id, RuleScore())
@@ -126,6 +128,11 @@ def evaluate(corpus=None, config=None) -> Evaluation:
                 result.clean_flagged.append(post)
         if found != expected:
             result.misses.append((post, sorted(expected - found), sorted(found - expected)))
+        tally = result.by_kind.setdefault(post["kind"], [0, 0, 0, 0])
+        tally[0] += len(found & expected)
+        tally[1] += len(expected)
+        tally[2] += post["expected_decision"] == outcome.decision.value
+        tally[3] += 1
     return result
 
 
