@@ -99,6 +99,25 @@ def archive_publication(publication, raw_response: dict) -> ArchiveRecord:
             }
             for t in post.transitions.select_related("actor")
         ],
+        "attestations": [
+            {
+                "by": a.by.username,
+                "statement": a.statement,
+                "content_digest": a.content_digest,
+                "at": a.at.isoformat(),
+            }
+            for a in post.attestations.select_related("by")
+        ],
+        "checks": _latest_checks(post),
+        "overrides": [
+            {
+                "supervisor": o.supervisor.username,
+                "justification": o.justification,
+                "findings": o.findings,
+                "at": o.at.isoformat(),
+            }
+            for o in post.overrides.select_related("supervisor")
+        ],
         "platform_response": raw_response,
     }
     return append(
@@ -108,6 +127,18 @@ def archive_publication(publication, raw_response: dict) -> ArchiveRecord:
         publication=publication,
         channel=publication.channel,
     )
+
+
+def _latest_checks(post) -> dict | None:
+    assessment = post.assessments.order_by("-at").first()
+    if assessment is None:
+        return None
+    return {
+        "decision": assessment.decision,
+        "findings": assessment.findings,
+        "content_digest": assessment.content_digest,
+        "at": assessment.at.isoformat(),
+    }
 
 
 @dataclass

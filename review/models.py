@@ -197,8 +197,10 @@ class ApprovalStep(models.Model):
 
     @property
     def approvers_label(self) -> str:
-        who = str(self.person) if self.person_id else f"the {self.group.name} group"
-        return who if self.person_id else f"{self.get_rule_display().lower()} of {who}"
+        if self.person_id:
+            return str(self.person)
+        who = "any one" if self.rule == self.Rule.ANY else "every member"
+        return f"{who} of the {self.group.name} group"
 
     def approvers(self, *, exclude=None):
         """Who may approve at this step: never the author (702.3)."""
