@@ -287,6 +287,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "posting.tasks.release_due_posts",
         "schedule": 30.0,
     },
+    "retry-due-publications": {
+        "task": "posting.tasks.retry_due_publications",
+        "schedule": 15.0,
+    },
     "lapse-overdue-approvals": {
         "task": "review.tasks.lapse_overdue_approvals",
         "schedule": 60.0,

@@ -590,7 +590,7 @@ class Post(models.Model):
         if self.state not in {PostState.PUBLISHING, PostState.FAILED}:
             return
         statuses = set(self.publications.values_list("status", flat=True))
-        if statuses & {Publication.Status.QUEUED, Publication.Status.PUBLISHING}:
+        if statuses & set(Publication.IN_FLIGHT):
             return
         if statuses == {Publication.Status.PUBLISHED}:
             self.published_at = timezone.now()
@@ -634,6 +634,12 @@ class PublicationQuerySet(models.QuerySet):
             updated_at__lt=older_than,
         )
 
+    def due_retries(self, now=None):
+        """Rows waiting out a platform's error or rate limit whose next attempt has come."""
+        return self.filter(
+            status=Publication.Status.RETRYING, next_attempt_at__lte=now or timezone.now()
+        )
+
     def on_website(self):
         return self.filter(
             channel__platform=Platform.WEBSITE, status=Publication.Status.PUBLISHED
@@ -646,8 +652,11 @@ class Publication(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         PUBLISHING = "publishing", "Publishing"
+        RETRYING = "retrying", "Retrying"
         PUBLISHED = "published", "Published"
         FAILED = "failed", "Failed"
+
+    IN_FLIGHT = (Status.QUEUED, Status.PUBLISHING, Status.RETRYING)
 
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="publications")
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="publications")
@@ -655,6 +664,9 @@ class Publication(models.Model):
     # Sent to the platform so that a retry of the same publication never posts twice.
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     attempts = models.PositiveIntegerField(default=0)
+    # When a retry is due. Kept here, not as a Celery countdown: a long broker ETA can be
+    # delivered several times on Redis, while the database is the one place that decides.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     remote_id = models.CharField(max_length=200, blank=True)
     remote_url = models.URLField(max_length=500, blank=True)

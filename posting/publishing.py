@@ -4,9 +4,11 @@ Called by the Celery task; safe to call twice for the same publication.
 """
 
 import logging
+import random
+from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.permissions import can_publish
@@ -21,11 +23,17 @@ class PublishRefused(Exception):
     pass
 
 
+MAX_ATTEMPTS = 6
+BACKOFF_BASE = 2.0  # seconds
+BACKOFF_CAP = 15 * 60.0
+
+
 def claim(publication_id: int) -> Publication | None:
-    """Take the row for this worker; None when it is done, failed or another worker has it."""
-    claimed = Publication.objects.filter(
-        pk=publication_id, status=Publication.Status.QUEUED
-    ).update(
+    """Take the row for this worker; None when it is done, failed, waiting or another worker has it."""
+    ready = Q(status=Publication.Status.QUEUED) | Q(
+        status=Publication.Status.RETRYING, next_attempt_at__lte=timezone.now()
+    )
+    claimed = Publication.objects.filter(ready, pk=publication_id).update(
         status=Publication.Status.PUBLISHING, attempts=F("attempts") + 1, updated_at=timezone.now()
     )
     if not claimed:
@@ -56,10 +64,15 @@ def deliver(publication_id: int) -> None:
     try:
         check_still_allowed(publication)
         result = publication.channel.adapter.publish(publication)
-    except (PublishRefused, PlatformError) as exc:
-        message = getattr(exc, "message", str(exc))
-        log.warning("publication %s failed: %s", publication.pk, message)
-        record_failure(publication, message)
+    except PlatformError as exc:
+        if exc.permanent or publication.attempts >= MAX_ATTEMPTS:
+            log.warning("publication %s failed: %s", publication.pk, exc.message)
+            record_failure(publication, exc.message)
+        else:
+            schedule_retry(publication, exc)
+    except PublishRefused as exc:
+        log.warning("publication %s refused: %s", publication.pk, exc)
+        record_failure(publication, str(exc))
     else:
         record_success(publication, result)
     publication.post.settle()
@@ -85,6 +98,25 @@ def record_success(publication: Publication, result) -> None:
             ]
         )
         archive_publication(publication, result.raw_response)
+
+
+def retry_delay(attempt: int, platform_wait: float | None) -> float:
+    """Exponential backoff with full jitter, but never sooner than the platform asked."""
+    backoff = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1)))  # noqa: S311
+    return max(backoff, platform_wait or 0.0)
+
+
+def schedule_retry(publication: Publication, error: PlatformError) -> float:
+    delay = retry_delay(publication.attempts, error.retry_after)
+    publication.status = Publication.Status.RETRYING
+    publication.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+    publication.last_error = error.message
+    publication.save(update_fields=["status", "next_attempt_at", "last_error", "updated_at"])
+    log.info("publication %s: retry %s in %.1fs", publication.pk, publication.attempts, delay)
+    from .tasks import wake_for_retry
+
+    wake_for_retry(publication.pk, delay)
+    return delay
 
 
 def record_failure(publication: Publication, message: str) -> None:

@@ -26,6 +26,29 @@ def enqueue_publication(publication_id: int) -> None:
         log.exception("could not enqueue publication %s; the sweeper will retry", publication_id)
 
 
+# A retry sooner than this is a Celery countdown; a later one waits for the beat sweeper,
+# because countdowns longer than the broker's visibility timeout may run more than once.
+SHORT_WAIT = 60.0
+
+
+def wake_for_retry(publication_id: int, delay: float) -> None:
+    if delay > SHORT_WAIT:
+        return  # retry_due_publications picks it up when next_attempt_at comes
+    try:
+        publish_publication.apply_async((publication_id,), countdown=delay + 0.2)
+    except Exception:  # the broker's errors vary by transport; the sweeper covers it
+        log.exception("could not schedule the retry of publication %s", publication_id)
+
+
+@shared_task(ignore_result=True)
+def retry_due_publications() -> int:
+    """Beat: wake the rows whose retry time has come (long waits, or a lost countdown)."""
+    due = list(Publication.objects.due_retries().values_list("pk", flat=True))
+    for pk in due:
+        enqueue_publication(pk)
+    return len(due)
+
+
 @shared_task(ignore_result=True)
 def release_due_posts() -> int:
     """Beat: release approved posts whose scheduled time has come."""

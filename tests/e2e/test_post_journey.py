@@ -88,7 +88,7 @@ def test_a_post_travels_from_draft_to_the_public_news_page(
 def test_a_failed_channel_shows_why_and_can_be_retried_in_the_browser(
     city, live_server, page, fake_mastodon, celery_worker_process
 ):
-    fake_mastodon.fail_next(500, count=1, body={"error": "Service temporarily unavailable"})
+    fake_mastodon.fail_next(422, count=1, body={"error": "Validation failed: Text is too long"})
     post = city.submitted(title="Water main flushing")
     post.approve(by=city.supervisor, equipment=city.kit(city.supervisor))
     sign_in(page, live_server.url, "poster")
@@ -97,7 +97,7 @@ def test_a_failed_channel_shows_why_and_can_be_retried_in_the_browser(
     failed.wait_for(timeout=30000)
     page.reload()
     assert (
-        "Service temporarily unavailable"
+        "Validation failed: Text is too long"
         in page.locator('tr[data-channel="sandbox-mastodon"]').inner_text()
     )
     page.get_by_role("button", name="Retry the failed channels").click()

@@ -49,23 +49,51 @@ def city_fake_status(publication):
     return response.json()
 
 
-def test_a_platform_500_fails_the_channel_with_its_message_and_retry_publishes_once(
+def test_a_refusal_fails_the_channel_with_its_message_and_a_retry_publishes_once(
     city, fake_mastodon, celery_worker_process
 ):
-    fake_mastodon.fail_next(500, count=1, body={"error": "Internal server error"})
+    fake_mastodon.fail_next(422, count=1, body={"error": "Validation failed: Text is too long"})
     post = city.submitted()
-    post.approve(by=city.supervisor, equipment=city.kit(city.supervisor))
+    city.approve(post)
     wait_for(settled(post), message="the publication to fail")
     assert post.state == PostState.FAILED
     failed = post.publications.get(channel=city.mastodon)
     assert failed.status == Publication.Status.FAILED
-    assert "Mastodon answered 500: Internal server error" in failed.last_error
+    assert "Mastodon answered 422: Validation failed: Text is too long" in failed.last_error
+    assert failed.attempts == 1  # a refusal is not retried by itself
     assert post.publications.get(channel=city.website).status == Publication.Status.PUBLISHED
-    assert post.body  # nothing of the post is lost
 
     post.retry_failed(by=city.poster)
     wait_for(settled(post), message="the retry to publish")
     assert post.state == PostState.PUBLISHED
+    assert len(fake_mastodon.statuses) == 1
+
+
+def test_a_platform_that_answers_500_twice_then_200_gets_exactly_one_post(
+    city, fake_mastodon, celery_worker_process
+):
+    fake_mastodon.fail_next(500, count=2, body={"error": "Internal server error"})
+    post = city.submitted()
+    city.approve(post)
+    wait_for(settled(post), timeout=60, message="the retries to publish")
+    assert post.state == PostState.PUBLISHED
+    mastodon = post.publications.get(channel=city.mastodon)
+    assert mastodon.attempts == 3
+    assert len(fake_mastodon.statuses) == 1
+
+
+def test_a_429_waits_for_the_platforms_reset_and_other_channels_are_not_held_up(
+    city, fake_mastodon, celery_worker_process
+):
+    fake_mastodon.fail_next(429, count=1)  # the fake's X-RateLimit-Reset is 5 seconds ahead
+    post = city.submitted()
+    city.approve(post)
+    approved_at = post.transitions.get(to_state=PostState.PUBLISHING).at
+    wait_for(settled(post), timeout=60, message="the rate-limited channel to publish")
+    website = post.publications.get(channel=city.website)
+    mastodon = post.publications.get(channel=city.mastodon)
+    assert (website.published_at - approved_at).total_seconds() < 3
+    assert (mastodon.published_at - approved_at).total_seconds() >= 4
     assert len(fake_mastodon.statuses) == 1
 
 
