@@ -1,4 +1,4 @@
-from django import template
+from django.template import Library
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -7,7 +7,7 @@ from accounts.roles import Role
 from ..report import build_report
 from ..services import statuses_for, training_expires_at
 
-register = template.Library()
+register = Library()
 
 
 @register.filter
