@@ -194,3 +194,22 @@ def test_the_queue_lists_only_posts_waiting_for_you(rules):
     submitted = Post.objects.awaiting_review()
     assert awaiting(city.supervisor, submitted) == [other]
     assert set(awaiting(city.supervisor2, submitted)) == {media, other}
+
+
+def test_check_content_with_guidelines_gives_the_routing_a_draft_would_get(rules, tmp_path):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    drafts = tmp_path / "drafts.jsonl"
+    drafts.write_text(
+        "\n".join(
+            json.dumps({"text": text, "category": "traffic", "channels": ["city-website"]})
+            for text in (CONFORMING_TRAFFIC, "Main Street is closed Tuesday.")
+        )
+    )
+    out = io.StringIO()
+    call_command("check_content", str(drafts), "--guidelines", stdout=out)
+    decisions = [json.loads(line)["decision"] for line in out.getvalue().splitlines()]
+    assert decisions == ["allow", "needs_approval"]

@@ -14,6 +14,8 @@ from django.core.management.base import BaseCommand
 
 from posting.models import Category
 from review.checks.engine import check, load_config
+from review.checks.findings import decide
+from review.guidelines import evaluate
 
 FINDING_KEYS = ("rule", "clause", "severity", "start", "end", "message", "field")
 
@@ -27,30 +29,37 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", help="JSON lines; standard input when omitted.")
+        parser.add_argument(
+            "--guidelines",
+            action="store_true",
+            help="Also check the Mayor's guidelines (702.3), so that each decision is the routing "
+            "a submitted draft would get; without it, only the 702.5 rules run.",
+        )
 
-    def handle(self, *args, file=None, **options):
+    def handle(self, *args, file=None, guidelines=False, **options):
         config = load_config()
         stream = open(file, encoding="utf-8") if file else sys.stdin  # noqa: SIM115
         try:
             for number, line in enumerate(stream, start=1):
                 if line.strip():
-                    self.stdout.write(json.dumps(answer(line, number, config), ensure_ascii=False))
+                    result = answer(line, number, config, guidelines=guidelines)
+                    self.stdout.write(json.dumps(result, ensure_ascii=False))
         finally:
             if file:
                 stream.close()
 
 
-def answer(line: str, number: int, config) -> dict:
+def answer(line: str, number: int, config, guidelines: bool = False) -> dict:
     try:
         post = parse_line(line)
     except BadLine as error:
         return {"line": number, "error": f"line {number}: {error}"}
-    result = check(config=config, **post)
+    findings = list(check(config=config, **post).findings)
+    if guidelines:
+        findings += evaluate(**post)
     return {
-        "decision": result.decision.value,
-        "findings": [
-            {key: finding.as_dict()[key] for key in FINDING_KEYS} for finding in result.findings
-        ],
+        "decision": decide(findings).value,
+        "findings": [{key: finding.as_dict()[key] for key in FINDING_KEYS} for finding in findings],
     }
 
 
