@@ -37,7 +37,6 @@ Everything lives in memory and vanishes when the server stops. Nothing is public
 from __future__ import annotations
 
 import base64
-import contextlib
 import copy
 import hashlib
 import hmac
@@ -45,16 +44,17 @@ import html
 import json
 import re
 import secrets
-import socket
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 import regex
+
+from .base import Answer as _Answer
+from .base import Fault, SandboxHandler, SandboxServer, missing_post_page, nowhere_page, page
+from .base import timeline_section as _timeline_section
 
 POST = "app.bsky.feed.post"
 THREADGATE = "app.bsky.feed.threadgate"
@@ -157,27 +157,14 @@ class RecordedRequest(NamedTuple):
 
 
 @dataclass
-class _Fault:
-    status: int
-    count: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    method: str = "POST"
+class _Fault(Fault):
     nsid: str = "com.atproto.repo.createRecord"
 
     def matches(self, method: str, nsid: str) -> bool:
         return self.method.upper() == method and self.nsid in {nsid, "*"}
 
 
-@dataclass
-class _Answer:
-    status: int
-    payload: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    drop: bool = False
-
-
-class FakeBluesky:
+class FakeBluesky(SandboxServer):
     """A Bluesky PDS in a daemon thread, with an in-memory repo and fault controls.
 
     Example::
@@ -200,73 +187,21 @@ class FakeBluesky:
         enforce_rate_limits: bool = True,
         verbose: bool = False,
     ):
-        self.host = host
-        self.port = port
         self.handle = identifier
         self.app_password = app_password
-        self.title = title
         self.did = did
         self.display_name = display_name
         self.access_ttl = access_ttl
         self.enforce_rate_limits = enforce_rate_limits
-        self.verbose = verbose
-        self._lock = threading.RLock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-        self._clear()
+        super().__init__(host, port, title, verbose)
 
     def _clear(self) -> None:
         with self._lock:
+            self._clear_controls()
             self._records: dict[tuple[str, str], dict[str, Any]] = {}
             self._blobs: dict[str, dict[str, Any]] = {}
             self._tokens: dict[str, dict[str, Any]] = {}
-            self._faults: list[_Fault] = []
-            self._drops = 0
-            self._latency = 0.0
-            self._requests: list[RecordedRequest] = []
             self._buckets: dict[tuple[str, str], tuple[float, int]] = {}
-
-    # --- Lifecycle ------------------------------------------------------------------
-    def start(self) -> FakeBluesky:
-        if self._server is not None:
-            return self
-        server = ThreadingHTTPServer((self.host, self.port), _Handler)
-        server.daemon_threads = True
-        server.fake = self  # type: ignore[attr-defined]
-        self._server = server
-        self.port = server.server_address[1]
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"FakeBluesky:{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeBluesky:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        host = self.host
-        if host in {"", "0.0.0.0"}:  # noqa: S104 - only to print a reachable address
-            host = "127.0.0.1"
-        elif ":" in host:
-            host = f"[{host}]"
-        return f"http://{host}:{self.port}"
 
     # --- Controls for tests (also under /_sandbox/) -------------------------------
     def fail_next(
@@ -284,13 +219,7 @@ class FakeBluesky:
         `body` defaults to the XRPC error for that status; a string is sent as HTML, as a
         proxy in front of the PDS would.
         """
-        status, count = int(status), int(count)
-        if not 400 <= status <= 599:
-            raise ValueError("A failure needs an HTTP error status (400-599).")
-        with self._lock:
-            self._faults.append(
-                _Fault(status, count, body, dict(headers or {}), method.upper(), nsid)
-            )
+        self._queue_fault(_Fault, status, count, body, headers, method, nsid)
 
     def rate_limit_next(
         self,
@@ -313,12 +242,7 @@ class FakeBluesky:
 
     def drop_next(self, count: int = 1) -> None:
         """Carry out the next `count` repo writes, then close the connection without answering."""
-        with self._lock:
-            self._drops += int(count)
-
-    def set_latency(self, seconds: float) -> None:
-        with self._lock:
-            self._latency = max(0.0, float(seconds))
+        super().drop_next(count)
 
     def expire_access_tokens(self) -> None:
         """Every access JWT issued so far expires now (the refresh JWTs still work)."""
@@ -336,7 +260,7 @@ class FakeBluesky:
 
     def reset(self) -> None:
         """Forget every record, blob, session, fault, request and rate-limit count."""
-        self._clear()
+        super().reset()
 
     @property
     def posts(self) -> list[dict[str, Any]]:
@@ -353,11 +277,6 @@ class FakeBluesky:
     def threadgates(self) -> list[dict[str, Any]]:
         with self._lock:
             return [copy.deepcopy(r) for (c, _), r in self._records.items() if c == THREADGATE]
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        with self._lock:
-            return list(self._requests)
 
     def state(self) -> dict[str, Any]:
         with self._lock:
@@ -459,16 +378,6 @@ class FakeBluesky:
         }
         return headers, exceeded and self.enforce_rate_limits
 
-    def _take_fault(self, method: str, nsid: str) -> _Fault | None:
-        with self._lock:
-            for fault in self._faults:
-                if fault.count > 0 and fault.matches(method, nsid):
-                    fault.count -= 1
-                    taken = copy.deepcopy(fault)
-                    self._faults = [f for f in self._faults if f.count > 0]
-                    return taken
-        return None
-
     # --- The API ----------------------------------------------------------------------
     def handle_api(self, method: str, target: str, headers, raw: bytes, client: str) -> _Answer:
         split = urlsplit(target)
@@ -496,10 +405,7 @@ class FakeBluesky:
         answer = self._route(method, nsid, query, headers, raw)
         answer.headers = {**rate_headers, **answer.headers}
         if method == "POST" and nsid in REPO_WRITES and answer.status < 400:
-            with self._lock:
-                if self._drops > 0:
-                    self._drops -= 1
-                    answer.drop = True
+            self._take_drop(answer)
         return answer
 
     def _route(self, method: str, nsid: str, query: dict, headers, raw: bytes) -> _Answer:
@@ -717,48 +623,31 @@ class FakeBluesky:
         return _Answer(200, {"blob": blob})
 
     # --- Control surface over HTTP ------------------------------------------------
-    def handle_control(self, method: str, path: str, raw: bytes) -> _Answer:
-        try:
-            body = json.loads(raw.decode("utf-8") or "{}") if raw else {}
-            if not isinstance(body, dict):
-                raise ValueError
-        except ValueError:
-            return _Answer(400, {"error": "Send a JSON object."})
-        action = path[len("/_sandbox/") :].strip("/")
-        try:
-            if method == "GET" and action == "state":
-                return _Answer(200, self.state())
-            if method != "POST":
-                return _xrpc_error(404, "Not found")
-            if action == "fail":
-                self.fail_next(
-                    body.get("status", 500),
-                    body.get("count", 1),
-                    body.get("body"),
-                    body.get("headers"),
-                    method=body.get("method", "POST"),
-                    nsid=body.get("nsid", "com.atproto.repo.createRecord"),
-                )
-            elif action == "rate_limit":
-                self.rate_limit_next(
-                    body.get("count", 1),
-                    seconds=body.get("seconds", RETRY_AFTER_429),
-                    method=body.get("method", "POST"),
-                    nsid=body.get("nsid", "com.atproto.repo.createRecord"),
-                )
-            elif action == "drop":
-                self.drop_next(body.get("count", 1))
-            elif action == "latency":
-                self.set_latency(body.get("seconds", 0))
-            elif action == "expire":
-                self.expire_access_tokens()
-            elif action == "reset":
-                self.reset()
-            else:
-                return _xrpc_error(404, "Not found")
-        except (TypeError, ValueError) as exc:
-            return _Answer(422, {"error": str(exc) or "Invalid control parameters."})
-        return _Answer(200, self.state())
+    def _control_not_found(self) -> _Answer:
+        return _xrpc_error(404, "Not found")
+
+    def _control(self, action: str, body: dict[str, Any]) -> bool:
+        if action == "fail":
+            self.fail_next(
+                body.get("status", 500),
+                body.get("count", 1),
+                body.get("body"),
+                body.get("headers"),
+                method=body.get("method", "POST"),
+                nsid=body.get("nsid", "com.atproto.repo.createRecord"),
+            )
+        elif action == "rate_limit":
+            self.rate_limit_next(
+                body.get("count", 1),
+                seconds=body.get("seconds", RETRY_AFTER_429),
+                method=body.get("method", "POST"),
+                nsid=body.get("nsid", "com.atproto.repo.createRecord"),
+            )
+        elif action == "expire":
+            self.expire_access_tokens()
+        else:
+            return False
+        return True
 
     # --- HTML -----------------------------------------------------------------------
     def render_page(self, rkey: str | None = None) -> tuple[int, str]:
@@ -766,27 +655,18 @@ class FakeBluesky:
         if rkey is not None:
             posts = [p for p in posts if p["rkey"] == rkey]
             if not posts:
-                return 404, _page(
-                    f"Not found - {self.title}",
-                    self.title,
-                    "<p>This post is not here. It may have been deleted.</p>"
-                    '<p><a href="/">Back to the posts</a></p>',
-                )
-        items = "".join(self._post_html(p) for p in posts) or (
-            "<li><p>Nothing has been posted yet.</p></li>"
-        )
+                return missing_post_page(self.title, "posts")
+        items = "".join(self._post_html(p) for p in posts)
         heading = "Post" if rkey is not None else "Posts, newest first"
         body = (
             '<p class="note"><strong>This is a local sandbox that speaks the Bluesky (AT '
             "Protocol) API.</strong> Nothing here is public: posts live only in this process's "
             f"memory and vanish when it stops. Account: {html.escape(self.display_name)} "
-            f"(@{html.escape(self.handle)}).</p>"
-            f'<section aria-labelledby="posts"><h2 id="posts">{html.escape(heading)}</h2>'
-            f'<ol class="timeline">{items}</ol></section>'
+            f"(@{html.escape(self.handle)}).</p>" + _timeline_section(heading, items)
         )
         if rkey is not None:
             body += '<p><a href="/">Back to the posts</a></p>'
-        return 200, _page(self.title, self.title, body)
+        return 200, page(self.title, self.title, body)
 
     def _post_html(self, post: dict[str, Any]) -> str:
         value = post["value"]
@@ -843,69 +723,14 @@ def _rich_text(text: str, facets: list[dict]) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
-PAGE_CSS = """
-body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:42rem;padding:1rem;
-color:#1a1a1a;background:#fff}
-h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.2rem}
-.note{background:#fff4d6;border:2px solid #8a6100;border-radius:6px;padding:.75rem}
-.timeline{list-style:none;padding:0}
-.timeline>li{border-bottom:1px solid #767676;padding:.75rem 0}
-.meta{color:#4a4a4a;font-size:.9rem;margin:0}
-a{color:#0645ad}a:focus{outline:3px solid #1a1a1a;outline-offset:2px}
-"""
-
-
-def _page(title: str, heading: str, body: str) -> str:
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="robots" content="noindex, nofollow">'
-        f"<title>{html.escape(title)}</title><style>{PAGE_CSS}</style></head>"
-        f"<body><header><h1>{html.escape(heading)}</h1></header><main>{body}</main></body></html>"
-    )
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(SandboxHandler):
     server_version = "FakeBluesky/1.0"
-    protocol_version = "HTTP/1.1"
-
-    def version_string(self) -> str:
-        return self.server_version
-
-    @property
-    def fake(self) -> FakeBluesky:
-        return self.server.fake  # type: ignore[attr-defined]
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base signature
-        # Only the request line and status, when verbose: never headers (tokens) or bodies.
-        if self.fake.verbose:
-            super().log_message(format, *args)
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def do_DELETE(self) -> None:
-        self._dispatch("DELETE")
 
     def _dispatch(self, method: str) -> None:
         fake = self.fake
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = 0
-        raw = self.rfile.read(length) if length > 0 else b""
-        path = urlsplit(self.path).path
+        raw, path = self._read_body()
         if path.startswith("/xrpc/"):
-            with fake._lock:
-                fake._requests.append(
-                    RecordedRequest(method, self.path, dict(self.headers.items()), raw)
-                )
-                latency = fake._latency
-            if latency:
-                time.sleep(latency)
+            fake._log_request(RecordedRequest(method, self.path, dict(self.headers.items()), raw))
             answer = fake.handle_api(method, self.path, self.headers, raw, self.client_address[0])
             if answer.drop:
                 self._drop()
@@ -916,52 +741,12 @@ class _Handler(BaseHTTPRequestHandler):
         elif method == "GET":
             single = re.fullmatch(r"/profile/[^/]+/post/([234567a-z]{13})/?", path)
             if path == "/" or single:
-                status, page = fake.render_page(single.group(1) if single else None)
+                status, text = fake.render_page(single.group(1) if single else None)
             else:
-                status, page = (
-                    404,
-                    _page(
-                        "Not found",
-                        fake.title,
-                        '<p>There is nothing at this address.</p><p><a href="/">Back to the posts</a></p>',
-                    ),
-                )
-            self._send(
-                _Answer(
-                    status,
-                    page.encode("utf-8"),
-                    {
-                        "Content-Type": "text/html; charset=utf-8",
-                        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-                        "X-Content-Type-Options": "nosniff",
-                        "Referrer-Policy": "no-referrer",
-                    },
-                )
-            )
+                status, text = nowhere_page(fake.title, "posts")
+            self._send_html(status, text)
         else:
             self._send(_xrpc_error(404, "Not found"))
 
-    def _send(self, answer: _Answer) -> None:
-        payload, headers = answer.payload, dict(answer.headers)
-        if isinstance(payload, bytes):
-            body = payload
-        elif isinstance(payload, str):
-            body = payload.encode("utf-8")
-            headers.setdefault("Content-Type", "text/html; charset=utf-8")
-        elif payload is None:
-            body = b""
-        else:
-            body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-            headers.setdefault("Content-Type", "application/json; charset=utf-8")
-        self.send_response(answer.status)
-        for name, value in headers.items():
-            self.send_header(name, str(value))
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
-    def _drop(self) -> None:
-        """The write happened; the answer is lost. Close without a byte of response."""
-        self.close_connection = True
-        with contextlib.suppress(OSError):
-            self.connection.shutdown(socket.SHUT_RDWR)
+FakeBluesky.handler_class = _Handler

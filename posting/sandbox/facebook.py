@@ -32,7 +32,6 @@ Everything lives in memory and vanishes when the server stops. Nothing is public
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import email.parser
 import email.policy
@@ -41,15 +40,16 @@ import html
 import json
 import re
 import secrets
-import socket
 import string
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
+
+from .base import Answer as _Answer
+from .base import Fault, SandboxHandler, SandboxServer, missing_post_page, page, path_matches
+from .base import timeline_section as _timeline_section
 
 MAX_MESSAGE = 63206
 HOURLY_BUDGET = 200
@@ -127,33 +127,14 @@ class RecordedRequest(NamedTuple):
 
 
 @dataclass
-class _Fault:
-    status: int
-    count: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    method: str = "POST"
+class _Fault(Fault):
     path: str = "/:id/feed"
 
     def matches(self, method: str, path: str) -> bool:
-        pattern = self.path.strip("/").split("/")
-        actual = path.strip("/").split("/")
-        return (
-            self.method.upper() == method
-            and len(pattern) == len(actual)
-            and all(p.startswith(":") or p == a for p, a in zip(pattern, actual, strict=True))
-        )
+        return path_matches(self.path, self.method, method, path)
 
 
-@dataclass
-class _Answer:
-    status: int
-    payload: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    drop: bool = False
-
-
-class FakeFacebook:
+class FakeFacebook(SandboxServer):
     """A Graph API for one Page in a daemon thread, with an in-memory store and fault controls."""
 
     def __init__(
@@ -167,72 +148,20 @@ class FakeFacebook:
         page_name: str = "City (sandbox)",
         verbose: bool = False,
     ):
-        self.host = host
-        self.port = port
         self.token = token
-        self.title = title
         self.page_id = page_id
         self.page_name = page_name
-        self.verbose = verbose
-        self._lock = threading.RLock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-        self._clear()
+        super().__init__(host, port, title, verbose)
 
     def _clear(self) -> None:
         with self._lock:
+            self._clear_controls()
             self._posts: dict[str, dict[str, Any]] = {}
             self._photos: dict[str, dict[str, Any]] = {}
-            self._faults: list[_Fault] = []
-            self._drops = 0
-            self._latency = 0.0
             self._expired = False
-            self._requests: list[RecordedRequest] = []
             self._calls: list[float] = []
             self._regain_minutes = 0
             self._last_id = 0
-
-    # --- Lifecycle ------------------------------------------------------------------
-    def start(self) -> FakeFacebook:
-        if self._server is not None:
-            return self
-        server = ThreadingHTTPServer((self.host, self.port), _Handler)
-        server.daemon_threads = True
-        server.fake = self  # type: ignore[attr-defined]
-        self._server = server
-        self.port = server.server_address[1]
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"FakeFacebook:{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeFacebook:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        host = self.host
-        if host in {"", "0.0.0.0"}:  # noqa: S104 - only to print a reachable address
-            host = "127.0.0.1"
-        elif ":" in host:
-            host = f"[{host}]"
-        return f"http://{host}:{self.port}"
 
     # --- Controls ---------------------------------------------------------------------
     def fail_next(
@@ -247,13 +176,7 @@ class FakeFacebook:
     ) -> None:
         """Answer the next `count` matching requests with `status` (paths without the version;
         ":id" matches any segment). `body` defaults to a Graph error; a string is sent as HTML."""
-        status, count = int(status), int(count)
-        if not 400 <= status <= 599:
-            raise ValueError("A failure needs an HTTP error status (400-599).")
-        with self._lock:
-            self._faults.append(
-                _Fault(status, count, body, dict(headers or {}), method.upper(), path)
-            )
+        self._queue_fault(_Fault, status, count, body, headers, method, path)
 
     def throttle_next(
         self,
@@ -274,22 +197,10 @@ class FakeFacebook:
                 _Fault(int(status), int(count), error.payload, {}, method.upper(), path)
             )
 
-    def drop_next(self, count: int = 1) -> None:
-        """Carry out the next `count` writes, then close the connection without answering."""
-        with self._lock:
-            self._drops += int(count)
-
-    def set_latency(self, seconds: float) -> None:
-        with self._lock:
-            self._latency = max(0.0, float(seconds))
-
     def expire_token(self) -> None:
         """The Page token expires: every call is then code 190, subcode 463."""
         with self._lock:
             self._expired = True
-
-    def reset(self) -> None:
-        self._clear()
 
     @property
     def posts(self) -> list[dict[str, Any]]:
@@ -301,11 +212,6 @@ class FakeFacebook:
     def photos(self) -> list[dict[str, Any]]:
         with self._lock:
             return [copy.deepcopy(p) for p in self._photos.values()]
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        with self._lock:
-            return list(self._requests)
 
     def state(self) -> dict[str, Any]:
         with self._lock:
@@ -341,16 +247,6 @@ class FakeFacebook:
             "X-Business-Use-Case-Usage": json.dumps(business),
         }
 
-    def _take_fault(self, method: str, path: str) -> _Fault | None:
-        with self._lock:
-            for fault in self._faults:
-                if fault.count > 0 and fault.matches(method, path):
-                    fault.count -= 1
-                    taken = copy.deepcopy(fault)
-                    self._faults = [f for f in self._faults if f.count > 0]
-                    return taken
-        return None
-
     # --- The API ----------------------------------------------------------------------
     def handle_api(self, method: str, target: str, headers, raw: bytes) -> _Answer:
         split = urlsplit(target)
@@ -382,10 +278,7 @@ class FakeFacebook:
             answer = self._authorize(params, headers) or self._route(method, path, params)
         answer.headers = {**self._usage(now, False), **answer.headers}
         if method in WRITE_METHODS and answer.status < 400:
-            with self._lock:
-                if self._drops > 0:
-                    self._drops -= 1
-                    answer.drop = True
+            self._take_drop(answer)
         return answer
 
     def _authorize(self, params: dict, headers) -> _Answer | None:
@@ -553,49 +446,29 @@ class FakeFacebook:
         return _Answer(200, body)
 
     # --- Control surface over HTTP ------------------------------------------------
-    def handle_control(self, method: str, path: str, raw: bytes) -> _Answer:
-        try:
-            body = json.loads(raw.decode("utf-8") or "{}") if raw else {}
-            if not isinstance(body, dict):
-                raise ValueError
-        except ValueError:
-            return _Answer(400, {"error": "Send a JSON object."})
-        action = path[len("/_sandbox/") :].strip("/")
-        try:
-            if method == "GET" and action == "state":
-                return _Answer(200, self.state())
-            if method != "POST":
-                return _Answer(404, {"error": "Not found"})
-            if action == "fail":
-                self.fail_next(
-                    body.get("status", 500),
-                    body.get("count", 1),
-                    body.get("body"),
-                    body.get("headers"),
-                    method=body.get("method", "POST"),
-                    path=body.get("path", "/:id/feed"),
-                )
-            elif action == "throttle":
-                self.throttle_next(
-                    body.get("count", 1),
-                    code=body.get("code", 80001),
-                    minutes=body.get("minutes", 1),
-                    method=body.get("method", "POST"),
-                    path=body.get("path", "/:id/feed"),
-                )
-            elif action == "drop":
-                self.drop_next(body.get("count", 1))
-            elif action == "latency":
-                self.set_latency(body.get("seconds", 0))
-            elif action == "expire":
-                self.expire_token()
-            elif action == "reset":
-                self.reset()
-            else:
-                return _Answer(404, {"error": "Not found"})
-        except (TypeError, ValueError) as exc:
-            return _Answer(422, {"error": str(exc) or "Invalid control parameters."})
-        return _Answer(200, self.state())
+    def _control(self, action: str, body: dict[str, Any]) -> bool:
+        if action == "fail":
+            self.fail_next(
+                body.get("status", 500),
+                body.get("count", 1),
+                body.get("body"),
+                body.get("headers"),
+                method=body.get("method", "POST"),
+                path=body.get("path", "/:id/feed"),
+            )
+        elif action == "throttle":
+            self.throttle_next(
+                body.get("count", 1),
+                code=body.get("code", 80001),
+                minutes=body.get("minutes", 1),
+                method=body.get("method", "POST"),
+                path=body.get("path", "/:id/feed"),
+            )
+        elif action == "expire":
+            self.expire_token()
+        else:
+            return False
+        return True
 
     # --- HTML -----------------------------------------------------------------------
     def render_page(self, number: str | None = None) -> tuple[int, str]:
@@ -603,28 +476,19 @@ class FakeFacebook:
         if number is not None:
             posts = [p for p in posts if p["id"] == f"{self.page_id}_{number}"]
             if not posts:
-                return 404, _page(
-                    f"Not found - {self.title}",
-                    self.title,
-                    "<p>This post is not here. It may have been deleted.</p>"
-                    '<p><a href="/">Back to the Page</a></p>',
-                )
-        items = (
-            "".join(_post_html(p) for p in posts) or "<li><p>Nothing has been posted yet.</p></li>"
-        )
+                return missing_post_page(self.title, "Page")
+        items = "".join(_post_html(p) for p in posts)
         heading = "Post" if number is not None else "Page posts, newest first"
         body = (
             '<p class="note"><strong>This is a local sandbox that speaks the Facebook Graph API.'
             "</strong> Nothing here is public: posts live only in this process's memory and "
             f"vanish when it stops. Page: {html.escape(self.page_name)} "
             f"({html.escape(self.page_id)}). Comments cannot be turned off on Facebook Pages "
-            "through the API.</p>"
-            f'<section aria-labelledby="posts"><h2 id="posts">{html.escape(heading)}</h2>'
-            f'<ol class="timeline">{items}</ol></section>'
+            "through the API.</p>" + _timeline_section(heading, items)
         )
         if number is not None:
             body += '<p><a href="/">Back to the Page</a></p>'
-        return 200, _page(self.title, self.title, body)
+        return 200, page(self.title, self.title, body)
 
 
 def _post_html(post: dict[str, Any]) -> str:
@@ -672,88 +536,27 @@ def _parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
     return {k: v[-1] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
 
 
-PAGE_CSS = """
-body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:42rem;padding:1rem;
-color:#1a1a1a;background:#fff}
-h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.2rem}
-.note{background:#fff4d6;border:2px solid #8a6100;border-radius:6px;padding:.75rem}
-.timeline{list-style:none;padding:0}
-.timeline>li{border-bottom:1px solid #767676;padding:.75rem 0}
-.meta{color:#4a4a4a;font-size:.9rem;margin:0}
-a{color:#0645ad}a:focus{outline:3px solid #1a1a1a;outline-offset:2px}
-"""
-
-
-def _page(title: str, heading: str, body: str) -> str:
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="robots" content="noindex, nofollow">'
-        f"<title>{html.escape(title)}</title><style>{PAGE_CSS}</style></head>"
-        f"<body><header><h1>{html.escape(heading)}</h1></header><main>{body}</main></body></html>"
-    )
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(SandboxHandler):
     server_version = "FakeFacebook/1.0"
-    protocol_version = "HTTP/1.1"
-
-    def version_string(self) -> str:
-        return self.server_version
-
-    @property
-    def fake(self) -> FakeFacebook:
-        return self.server.fake  # type: ignore[attr-defined]
+    json_content_type = "application/json; charset=UTF-8"
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base signature
         # The request line would carry an access_token parameter: never print it.
         if self.fake.verbose:
             line = re.sub(r"access_token=[^&\s]+", "access_token=[hidden]", format % args)
-            super().log_message("%s", line)
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def do_DELETE(self) -> None:
-        self._dispatch("DELETE")
+            super(SandboxHandler, self).log_message("%s", line)
 
     def _dispatch(self, method: str) -> None:
         fake = self.fake
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = 0
-        raw = self.rfile.read(length) if length > 0 else b""
-        path = urlsplit(self.path).path
+        raw, path = self._read_body()
         if path.startswith("/_sandbox/"):
             self._send(fake.handle_control(method, path, raw))
             return
         page = re.fullmatch(rf"/{re.escape(fake.page_id)}/posts/(\d+)/?", path)
         if method == "GET" and (path == "/" or page) and not urlsplit(self.path).query:
-            status, text = fake.render_page(page.group(1) if page else None)
-            self._send(
-                _Answer(
-                    status,
-                    text.encode("utf-8"),
-                    {
-                        "Content-Type": "text/html; charset=utf-8",
-                        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-                        "X-Content-Type-Options": "nosniff",
-                        "Referrer-Policy": "no-referrer",
-                    },
-                )
-            )
+            self._send_html(*fake.render_page(page.group(1) if page else None))
             return
-        with fake._lock:
-            fake._requests.append(
-                RecordedRequest(method, self.path, dict(self.headers.items()), raw)
-            )
-            latency = fake._latency
-        if latency:
-            time.sleep(latency)
+        fake._log_request(RecordedRequest(method, self.path, dict(self.headers.items()), raw))
         answer = fake.handle_api(method, self.path, self.headers, raw)
         if answer.drop:
             self._drop()
@@ -763,26 +566,5 @@ class _Handler(BaseHTTPRequestHandler):
         answer.headers.setdefault("Cache-Control", "private, no-cache, no-store, must-revalidate")
         self._send(answer)
 
-    def _send(self, answer: _Answer) -> None:
-        payload, headers = answer.payload, dict(answer.headers)
-        if isinstance(payload, bytes):
-            body = payload
-        elif isinstance(payload, str):
-            body = payload.encode("utf-8")
-            headers.setdefault("Content-Type", "text/html; charset=utf-8")
-        elif payload is None:
-            body = b""
-        else:
-            body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-            headers.setdefault("Content-Type", "application/json; charset=UTF-8")
-        self.send_response(answer.status)
-        for name, value in headers.items():
-            self.send_header(name, str(value))
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
-    def _drop(self) -> None:
-        self.close_connection = True
-        with contextlib.suppress(OSError):
-            self.connection.shutdown(socket.SHUT_RDWR)
+FakeFacebook.handler_class = _Handler

@@ -33,7 +33,6 @@ Everything lives in memory and vanishes when the server stops. Nothing is public
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import email.parser
 import email.policy
@@ -41,16 +40,17 @@ import hmac
 import html
 import json
 import re
-import socket
-import threading
 import time
 import unicodedata
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from . import base
+from .base import Answer as _Answer
+from .base import Fault, SandboxHandler, SandboxServer, path_matches
 
 MAX_CHARS = 500
 URL_PLACEHOLDER = "x" * 23
@@ -261,33 +261,14 @@ class RecordedRequest(NamedTuple):
 
 
 @dataclass
-class _Fault:
-    status: int
-    count: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    method: str = "POST"
+class _Fault(Fault):
     path: str = "/api/v1/statuses"
 
     def matches(self, method: str, path: str) -> bool:
-        pattern = self.path.strip("/").split("/")
-        actual = path.strip("/").split("/")
-        return (
-            self.method.upper() == method
-            and len(pattern) == len(actual)
-            and all(p.startswith(":") or p == a for p, a in zip(pattern, actual, strict=True))
-        )
+        return path_matches(self.path, self.method, method, path)
 
 
-@dataclass
-class _Answer:
-    status: int
-    payload: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    drop: bool = False
-
-
-class FakeMastodon:
+class FakeMastodon(SandboxServer):
     """A Mastodon API server in a daemon thread, with an in-memory store and fault controls.
 
     Example::
@@ -309,74 +290,22 @@ class FakeMastodon:
         idempotency_ttl: float = IDEMPOTENCY_TTL,
         verbose: bool = False,
     ):
-        self.host = host
-        self.port = port
         self.token = token
-        self.title = title
         self.username = username
         self.display_name = display_name
         self.enforce_rate_limits = enforce_rate_limits
         self.idempotency_ttl = idempotency_ttl
-        self.verbose = verbose
         self.account_id = "1"
         self.account_created_at = _now().replace(hour=0, minute=0, second=0, microsecond=0)
-        self._lock = threading.RLock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-        self._clear()
+        super().__init__(host, port, title, verbose)
 
     def _clear(self) -> None:
         with self._lock:
+            self._clear_controls()
             self._statuses: dict[int, dict[str, Any]] = {}
             self._idempotency: dict[str, tuple[int, float]] = {}
-            self._faults: list[_Fault] = []
-            self._drops = 0
-            self._latency = 0.0
-            self._requests: list[RecordedRequest] = []
             self._buckets: dict[tuple[str, str], tuple[float, int]] = {}
             self._last_id = 0
-
-    # --- Lifecycle ------------------------------------------------------------------
-    def start(self) -> FakeMastodon:
-        if self._server is not None:
-            return self
-        server = ThreadingHTTPServer((self.host, self.port), _Handler)
-        server.daemon_threads = True
-        server.fake = self  # type: ignore[attr-defined]
-        self._server = server
-        self.port = server.server_address[1]
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},  # so that stop() returns at once
-            name=f"FakeMastodon:{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeMastodon:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        host = self.host
-        if host in {"", "0.0.0.0"}:  # noqa: S104 - only to print a reachable address
-            host = "127.0.0.1"
-        elif ":" in host:
-            host = f"[{host}]"
-        return f"http://{host}:{self.port}"
 
     # --- Controls for tests (also under /_sandbox/) -------------------------------
     def fail_next(
@@ -394,39 +323,17 @@ class FakeMastodon:
         `body` defaults to the Error entity for that status; a string is sent as HTML,
         as a proxy in front of Mastodon would. `path` may hold ":id"-style segments.
         """
-        status, count = int(status), int(count)
-        if not 400 <= status <= 599:
-            raise ValueError("A failure needs an HTTP error status (400-599).")
-        with self._lock:
-            self._faults.append(
-                _Fault(status, count, body, dict(headers or {}), method.upper(), path)
-            )
-
-    def drop_next(self, count: int = 1) -> None:
-        """Carry out the next `count` writes, then close the connection without answering."""
-        with self._lock:
-            self._drops += int(count)
-
-    def set_latency(self, seconds: float) -> None:
-        """Wait this long before answering every API request."""
-        with self._lock:
-            self._latency = max(0.0, float(seconds))
+        self._queue_fault(_Fault, status, count, body, headers, method, path)
 
     def reset(self) -> None:
         """Forget every status, key, fault, request and rate-limit count."""
-        self._clear()
+        super().reset()
 
     @property
     def statuses(self) -> list[dict[str, Any]]:
         """The live statuses as Status entities, oldest first (a copy)."""
         with self._lock:
             return [self._entity(record, authed=True) for record in self._statuses.values()]
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        """Every API request received, oldest first (a copy)."""
-        with self._lock:
-            return list(self._requests)
 
     def state(self) -> dict[str, Any]:
         with self._lock:
@@ -567,16 +474,6 @@ class FakeMastodon:
             return None
         return hmac.compare_digest(token.strip().encode(), self.token.encode())
 
-    def _take_fault(self, method: str, path: str) -> _Fault | None:
-        with self._lock:
-            for fault in self._faults:
-                if fault.count > 0 and fault.matches(method, path):
-                    fault.count -= 1
-                    taken = copy.deepcopy(fault)
-                    self._faults = [f for f in self._faults if f.count > 0]
-                    return taken
-        return None
-
     def handle_api(self, method: str, target: str, headers, raw: bytes, client: str) -> _Answer:
         split = urlsplit(target)
         path = split.path.rstrip("/") or "/"
@@ -609,10 +506,7 @@ class FakeMastodon:
             answer = self._route(method, path, params, auth, headers)
         answer.headers = {**rate_headers, **answer.headers}
         if method in WRITE_METHODS:
-            with self._lock:
-                if self._drops > 0:
-                    self._drops -= 1
-                    answer.drop = True
+            self._take_drop(answer)
         return answer
 
     def _route(self, method, path, params, auth, headers) -> _Answer:
@@ -795,39 +689,21 @@ class FakeMastodon:
         }
 
     # --- Control surface over HTTP ------------------------------------------------
-    def handle_control(self, method: str, path: str, raw: bytes) -> _Answer:
-        try:
-            body = json.loads(raw.decode("utf-8") or "{}") if raw else {}
-            if not isinstance(body, dict):
-                raise ValueError
-        except ValueError:
-            return _Answer(400, {"error": "Send a JSON object."})
-        action = path[len("/_sandbox/") :].strip("/")
-        try:
-            if method == "GET" and action == "state":
-                return _Answer(200, self.state())
-            if method != "POST":
-                return _not_found()
-            if action == "fail":
-                self.fail_next(
-                    body.get("status", 500),
-                    body.get("count", 1),
-                    body.get("body"),
-                    body.get("headers"),
-                    method=body.get("method", "POST"),
-                    path=body.get("path", "/api/v1/statuses"),
-                )
-            elif action == "drop":
-                self.drop_next(body.get("count", 1))
-            elif action == "latency":
-                self.set_latency(body.get("seconds", 0))
-            elif action == "reset":
-                self.reset()
-            else:
-                return _not_found()
-        except (TypeError, ValueError) as exc:
-            return _Answer(422, {"error": str(exc) or "Invalid control parameters."})
-        return _Answer(200, self.state())
+    def _control_not_found(self) -> _Answer:
+        return _not_found()
+
+    def _control(self, action: str, body: dict[str, Any]) -> bool:
+        if action != "fail":
+            return False
+        self.fail_next(
+            body.get("status", 500),
+            body.get("count", 1),
+            body.get("body"),
+            body.get("headers"),
+            method=body.get("method", "POST"),
+            path=body.get("path", "/api/v1/statuses"),
+        )
+        return True
 
     # --- HTML -----------------------------------------------------------------------
     def render_page(self, status_id: str | None = None) -> tuple[int, str]:
@@ -839,24 +715,16 @@ class FakeMastodon:
         if status_id is not None:
             records = [r for r in records if str(r["id"]) == status_id]
             if not records:
-                return 404, _page(
-                    f"Not found - {self.title}",
-                    self.title,
-                    "<p>This post is not here. It may have been deleted.</p>"
-                    '<p><a href="/">Back to the timeline</a></p>',
-                )
+                return base.missing_post_page(self.title, "timeline", PAGE_CSS)
         heading = "Post" if status_id is not None else "Timeline, newest first"
-        items = "".join(_status_html(r, self.username) for r in records) or (
-            "<li><p>Nothing has been posted yet.</p></li>"
-        )
+        items = "".join(_status_html(r, self.username) for r in records)
         body = (
             '<p class="note"><strong>This is a local sandbox that speaks the Mastodon API.'
             "</strong> "
             f"Nothing here is public: posts live only in this process's memory and vanish "
             f"when it stops. Account: {html.escape(self.display_name)} "
             f"(@{html.escape(self.username)}).</p>"
-            f'<section aria-labelledby="timeline"><h2 id="timeline">{html.escape(heading)}</h2>'
-            f'<ol class="timeline">{items}</ol></section>'
+            + base.timeline_section(heading, items, "timeline")
         )
         if status_id is not None:
             body += '<p><a href="/">Back to the timeline</a></p>'
@@ -936,13 +804,7 @@ a{color:#0645ad}a:focus{outline:3px solid #1a1a1a;outline-offset:2px}
 
 
 def _page(title: str, heading: str, body: str) -> str:
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="robots" content="noindex, nofollow">'
-        f"<title>{html.escape(title)}</title><style>{PAGE_CSS}</style></head>"
-        f"<body><header><h1>{html.escape(heading)}</h1></header><main>{body}</main></body></html>"
-    )
+    return base.page(title, heading, body, PAGE_CSS)
 
 
 def _status_html(record: dict[str, Any], username: str) -> str:
@@ -963,28 +825,8 @@ def _status_html(record: dict[str, Any], username: str) -> str:
 
 
 # --- HTTP -------------------------------------------------------------------------
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(SandboxHandler):
     server_version = "FakeMastodon/1.0"
-    protocol_version = "HTTP/1.1"
-
-    def version_string(self) -> str:
-        return self.server_version
-
-    @property
-    def fake(self) -> FakeMastodon:
-        return self.server.fake  # type: ignore[attr-defined]
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base signature
-        # Quiet by default. When verbose, only the request line and status are printed:
-        # headers (and so the Authorization token) never are.
-        if self.fake.verbose:
-            super().log_message(format, *args)
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
 
     def do_PUT(self) -> None:
         self._dispatch("PUT")
@@ -992,27 +834,13 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._dispatch("PATCH")
 
-    def do_DELETE(self) -> None:
-        self._dispatch("DELETE")
-
     def _dispatch(self, method: str) -> None:
         fake = self.fake
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = 0
-        raw = self.rfile.read(length) if length > 0 else b""
-        path = urlsplit(self.path).path
+        raw, path = self._read_body()
 
         if path.startswith("/api/"):
-            with fake._lock:
-                body = raw.decode("utf-8", "replace")
-                fake._requests.append(
-                    RecordedRequest(method, self.path, dict(self.headers.items()), body)
-                )
-                latency = fake._latency
-            if latency:
-                time.sleep(latency)
+            body = raw.decode("utf-8", "replace")
+            fake._log_request(RecordedRequest(method, self.path, dict(self.headers.items()), body))
             answer = fake.handle_api(method, self.path, self.headers, raw, self.client_address[0])
             if answer.drop:
                 self._drop()
@@ -1033,49 +861,8 @@ class _Handler(BaseHTTPRequestHandler):
         if path in {"/", f"/@{self.fake.username}"} or single:
             status, page = self.fake.render_page(single.group(1) if single else None)
         else:
-            status, page = (
-                404,
-                _page(
-                    "Not found",
-                    self.fake.title,
-                    "<p>There is nothing at this address.</p>"
-                    '<p><a href="/">Back to the timeline</a></p>',
-                ),
-            )
-        self._send(
-            _Answer(
-                status,
-                page.encode("utf-8"),
-                {
-                    "Content-Type": "text/html; charset=utf-8",
-                    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-                    "X-Content-Type-Options": "nosniff",
-                    "Referrer-Policy": "no-referrer",
-                },
-            )
-        )
+            status, page = base.nowhere_page(self.fake.title, "timeline", PAGE_CSS)
+        self._send_html(status, page)
 
-    def _send(self, answer: _Answer) -> None:
-        payload, headers = answer.payload, dict(answer.headers)
-        if isinstance(payload, bytes):
-            body = payload
-        elif isinstance(payload, str):
-            body = payload.encode("utf-8")
-            headers.setdefault("Content-Type", "text/html; charset=utf-8")
-        elif payload is None:
-            body = b""
-        else:
-            body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-            headers.setdefault("Content-Type", "application/json; charset=utf-8")
-        self.send_response(answer.status)
-        for name, value in headers.items():
-            self.send_header(name, str(value))
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
-    def _drop(self) -> None:
-        """The write happened; the answer is lost. Close without a byte of response."""
-        self.close_connection = True
-        with contextlib.suppress(OSError):
-            self.connection.shutdown(socket.SHUT_RDWR)
+FakeMastodon.handler_class = _Handler
