@@ -410,15 +410,18 @@ def _channels_changed(sender, action, **kwargs):
         GuidelineRevision.bump()
 
 
-# Connected here, where the models are defined (review/models.py imports this module at app
-# loading), once each thanks to dispatch_uid. Channel too: findings name channels.
-for _model in (Guideline, RequiredElement, GuidelineTemplate, TemplateField, Channel):
-    post_save.connect(
-        _guidelines_changed, sender=_model, dispatch_uid=f"guidelines-save-{_model.__name__}"
+def connect_signals() -> None:
+    """Any change to a guideline (or to a channel, which findings name) bumps the revision.
+
+    Connected from ReviewConfig.ready(), once each thanks to dispatch_uid.
+    """
+    for model in (Guideline, RequiredElement, GuidelineTemplate, TemplateField, Channel):
+        post_save.connect(
+            _guidelines_changed, sender=model, dispatch_uid=f"guidelines-save-{model.__name__}"
+        )
+        post_delete.connect(
+            _guidelines_changed, sender=model, dispatch_uid=f"guidelines-delete-{model.__name__}"
+        )
+    m2m_changed.connect(
+        _channels_changed, sender=Guideline.channels.through, dispatch_uid="guidelines-channels"
     )
-    post_delete.connect(
-        _guidelines_changed, sender=_model, dispatch_uid=f"guidelines-delete-{_model.__name__}"
-    )
-m2m_changed.connect(
-    _channels_changed, sender=Guideline.channels.through, dispatch_uid="guidelines-channels"
-)
