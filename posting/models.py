@@ -51,6 +51,20 @@ class Channel(models.Model):
         null=True, blank=True, help_text="Overrides the platform's own text limit."
     )
     is_active = models.BooleanField(default=True)
+    # Told in plain words when publishing to this channel fails for good (or needs a person).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_channels",
+        help_text="The person responsible for this account.",
+    )
+    rate_limit_per_minute = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="At most this many posts a minute, shared by every worker. Blank: the platform's default.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -103,6 +117,7 @@ class PostState(models.TextChoices):
     FAILED = "failed", "Publishing failed"
     WITHDRAWN = "withdrawn", "Withdrawn"
     HELD = "held", "Held: author no longer authorized"
+    REMOVED = "removed", "Removed from public view"
 
 
 # The only moves a post may make. Post._move() refuses anything else.
@@ -125,9 +140,10 @@ TRANSITIONS: dict[str, set[str]] = {
     },
     PostState.HELD: {PostState.DRAFT, PostState.WITHDRAWN},
     PostState.REJECTED: {PostState.DRAFT, PostState.WITHDRAWN},
-    PostState.PUBLISHING: {PostState.PUBLISHED, PostState.FAILED},
-    PostState.FAILED: {PostState.PUBLISHING, PostState.PUBLISHED},
-    PostState.PUBLISHED: set(),
+    PostState.PUBLISHING: {PostState.PUBLISHED, PostState.FAILED, PostState.REMOVED},
+    PostState.FAILED: {PostState.PUBLISHING, PostState.PUBLISHED, PostState.REMOVED},
+    PostState.PUBLISHED: {PostState.REMOVED},
+    PostState.REMOVED: set(),
     PostState.WITHDRAWN: set(),
 }
 
@@ -640,6 +656,13 @@ class PublicationQuerySet(models.QuerySet):
             status=Publication.Status.RETRYING, next_attempt_at__lte=now or timezone.now()
         )
 
+    def not_halted(self):
+        """Leave out rows on channels under an emergency stop; they wait for the resume."""
+        halted = EmergencyStop.objects.halted_channel_ids()
+        if halted is None:
+            return self.none()
+        return self.exclude(channel_id__in=halted)
+
     def on_website(self):
         return self.filter(
             channel__platform=Platform.WEBSITE, status=Publication.Status.PUBLISHED
@@ -655,6 +678,12 @@ class Publication(models.Model):
         RETRYING = "retrying", "Retrying"
         PUBLISHED = "published", "Published"
         FAILED = "failed", "Failed"
+        # The platform may or may not have the post and cannot tell us: a person decides,
+        # because sending again could post it twice.
+        NEEDS_HUMAN = "needs_human", "Needs a person"
+        REMOVING = "removing", "Being removed"
+        REMOVED = "removed", "Removed from public view"
+        CANCELLED = "cancelled", "Not sent (taken down)"
 
     IN_FLIGHT = (Status.QUEUED, Status.PUBLISHING, Status.RETRYING)
 
@@ -668,9 +697,13 @@ class Publication(models.Model):
     # delivered several times on Redis, while the database is the one place that decides.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # The last attempt may have reached the platform (the answer was lost): the next one
+    # must first find out whether the post is there.
+    outcome_unknown = models.BooleanField(default=False)
     remote_id = models.CharField(max_length=200, blank=True)
     remote_url = models.URLField(max_length=500, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -698,6 +731,118 @@ class Publication(models.Model):
     def requeue(self) -> None:
         self.status = Publication.Status.QUEUED
         self.save(update_fields=["status", "updated_at"])
+
+
+# --- Channel health: the shared rate limiter and circuit breaker -------------------
+
+
+class ChannelHealth(models.Model):
+    """How a channel's platform is doing, shared by every worker (Celery's rate_limit is per worker).
+
+    `next_slot_at` is the earliest time the next post may go out under the channel's rate;
+    `open_until` is set when the circuit breaker opens after repeated failures, so that one
+    failing platform does not keep the workers busy while the other channels wait.
+    Operational state, not a record: no history.
+    """
+
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="health")
+    next_slot_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    open_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Health of {self.channel}"
+
+
+# --- Emergency stop ----------------------------------------------------------------
+
+
+class EmergencyStopQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_at__isnull=True)
+
+    def halting(self, channel) -> bool:
+        """Whether an active stop covers this channel (a global stop covers every channel)."""
+        return (
+            self.active()
+            .filter(models.Q(channel__isnull=True) | models.Q(channel=channel))
+            .exists()
+        )
+
+    def halted_channel_ids(self) -> set[int] | None:
+        """The channels under a stop; None means every channel (a global stop is on)."""
+        channels = set(self.active().values_list("channel_id", flat=True))
+        return None if None in channels else channels
+
+
+class EmergencyStop(models.Model):
+    """The Mayor's office or a designee suspends all scheduled and queued content (a tragedy,
+    a compromised account), globally or on one channel, until someone resumes it."""
+
+    channel = models.ForeignKey(
+        Channel,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="emergency_stops",
+        help_text="Blank: every channel.",
+    )
+    reason = models.TextField()
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    resume_note = models.TextField(blank=True)
+
+    objects = EmergencyStopQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Emergency stop on {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        return str(self.channel) if self.channel_id else "every channel"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+# --- Take-down (702.5) ---------------------------------------------------------------
+
+
+class TakeDown(models.Model):
+    """702.5: a post removed from public view on every channel it went to, with who and why.
+
+    Removal from a platform is never removal of the record: the archive keeps the post as it
+    was captured before removal, and the removal itself.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="take_downs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    requested_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Take-down of {self.post}"
 
 
 # --- Requests from employees who are not authorized (702.3) -----------------------

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.permissions import can_publish
 
-from .models import PostState, Publication
+from .models import EmergencyStop, PostState, Publication
 from .platforms import PlatformError
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,13 @@ BACKOFF_CAP = 15 * 60.0
 
 
 def claim(publication_id: int) -> Publication | None:
-    """Take the row for this worker; None when it is done, failed, waiting or another worker has it."""
+    """Take the row for this worker; None when it is done, failed, waiting, paused by an
+    emergency stop, or another worker has it."""
+    channel_id = (
+        Publication.objects.filter(pk=publication_id).values_list("channel_id", flat=True).first()
+    )
+    if channel_id is None or EmergencyStop.objects.halting(channel_id):
+        return None  # stays queued; resuming the stop wakes it
     ready = Q(status=Publication.Status.QUEUED) | Q(
         status=Publication.Status.RETRYING, next_attempt_at__lte=timezone.now()
     )

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from . import publishing
-from .models import Post, Publication
+from .models import EmergencyStop, Post, Publication
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def wake_for_retry(publication_id: int, delay: float) -> None:
 @shared_task(ignore_result=True)
 def retry_due_publications() -> int:
     """Beat: wake the rows whose retry time has come (long waits, or a lost countdown)."""
-    due = list(Publication.objects.due_retries().values_list("pk", flat=True))
+    due = list(Publication.objects.due_retries().not_halted().values_list("pk", flat=True))
     for pk in due:
         enqueue_publication(pk)
     return len(due)
@@ -53,6 +53,8 @@ def retry_due_publications() -> int:
 def release_due_posts() -> int:
     """Beat: release approved posts whose scheduled time has come."""
     released = 0
+    if EmergencyStop.objects.halted_channel_ids() is None:
+        return 0  # a stop on every channel: scheduled posts wait until it is lifted
     for post in Post.objects.due_for_release():
         try:
             post.release()
@@ -67,7 +69,7 @@ def release_due_posts() -> int:
 def sweep_stalled_publications() -> int:
     """Beat: re-wake rows whose wake-up was lost, and reclaim rows a dead worker held."""
     older_than = timezone.now() - STALLED_AFTER
-    stalled = list(Publication.objects.stalled(older_than).values_list("pk", "status"))
+    stalled = list(Publication.objects.stalled(older_than).not_halted().values_list("pk", "status"))
     for pk, status in stalled:
         if status == Publication.Status.PUBLISHING:
             # The worker that claimed it is gone: the idempotency key makes a resend safe.

@@ -40,6 +40,10 @@ class ArchiveRecord(models.Model):
 
     class Kind(models.TextChoices):
         PUBLISHED = "published", "Published version"
+        CAPTURED_BEFORE_REMOVAL = "captured_before_removal", "Captured before removal (702.5)"
+        REMOVED = "removed", "Removed from public view (702.5)"
+        EMERGENCY_STOP = "emergency_stop", "Emergency stop"
+        EMERGENCY_RESUME = "emergency_resume", "Emergency stop lifted"
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     kind = models.CharField(max_length=30, choices=Kind.choices)
