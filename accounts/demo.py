@@ -1,9 +1,10 @@
-"""The demo city: one login per role, a website channel and a Mastodon sandbox channel."""
+"""The demo city: one login per role, a website channel and sandbox platform channels."""
 
 import os
 from base64 import b32decode
 from datetime import timedelta
 from functools import cache
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -47,6 +48,45 @@ PEOPLE = [
 DESIGNEE_AUTHORITY = "Mayor Dana Ortiz, Executive Order 2026-03"
 
 
+class SandboxAccount(NamedTuple):
+    """A demo channel on a local sandbox (`manage.py sandbox_platforms`)."""
+
+    slug: str
+    name: str
+    handle: str  # the account as the sandbox names it
+    credentials_ref: str  # the environment variable the sandbox reads too
+    sandbox_credentials: str  # what the sandbox accepts by default
+
+
+SANDBOX_ACCOUNTS = {
+    Platform.MASTODON: SandboxAccount(
+        "sandbox-mastodon",
+        "Sandbox (Mastodon API)",
+        "@riverton",
+        "SANDBOX_MASTODON_TOKEN",
+        "sandbox-token",
+    ),
+    Platform.BLUESKY: SandboxAccount(
+        "sandbox-bluesky",
+        "Sandbox (Bluesky API)",
+        "@city.bsky.social",
+        "SANDBOX_BLUESKY_CREDENTIALS",
+        '{"identifier": "city.bsky.social", "app_password": "sandbox-app-password"}',
+    ),
+    Platform.FACEBOOK: SandboxAccount(
+        "sandbox-facebook",
+        "Sandbox (Facebook Page)",
+        "City (sandbox)",
+        "SANDBOX_FACEBOOK_TOKEN",
+        "sandbox-page-token",
+    ),
+    Platform.X: SandboxAccount(
+        "sandbox-x", "Sandbox (X API)", "@CitySandbox", "SANDBOX_X_TOKEN", "sandbox-user-token"
+    ),
+}
+FACEBOOK_GRAPH_VERSION = "v21.0"  # the Graph API path prefix, as on graph.facebook.com
+
+
 @cache
 def demo_password_hash() -> str:
     # Hashing is slow by design; the demo hashes its one password once.
@@ -55,9 +95,19 @@ def demo_password_hash() -> str:
 
 @transaction.atomic
 def load_demo_city(
-    *, mastodon_url: str, equipment_exceptions: bool = True, content_rules: bool = True
+    *,
+    mastodon_url: str,
+    bluesky_url: str | None = None,
+    facebook_url: str | None = None,
+    x_url: str | None = None,
+    equipment_exceptions: bool = True,
+    content_rules: bool = True,
 ) -> dict:
     """Load the demo city. Safe to run again.
+
+    The city website and the Mastodon sandbox are always channels; the Bluesky, Facebook Page
+    and X sandboxes become channels when their addresses are given (`make run` gives them).
+    The poster and the supervisor are authorized for every demo channel.
 
     With `content_rules`, the Mayor's guidelines (702.3), the prohibited-content
     configuration (702.5) and a two-step chain for media releases are loaded.
@@ -89,26 +139,9 @@ def load_demo_city(
     for user in users.values():
         user.refresh_from_db()
 
-    website, _ = Channel.objects.update_or_create(
-        slug="city-website",
-        defaults={
-            "name": "City website",
-            "platform": Platform.WEBSITE,
-            "public_url": f"{settings.SITE_URL}/news/",
-        },
+    channels = demo_channels(
+        mastodon_url=mastodon_url, bluesky_url=bluesky_url, facebook_url=facebook_url, x_url=x_url
     )
-    sandbox, _ = Channel.objects.update_or_create(
-        slug="sandbox-mastodon",
-        defaults={
-            "name": "Sandbox (Mastodon API)",
-            "platform": Platform.MASTODON,
-            "handle": "@riverton",
-            "api_base_url": mastodon_url,
-            "public_url": mastodon_url,
-            "credentials_ref": "SANDBOX_MASTODON_TOKEN",
-        },
-    )
-    os.environ.setdefault("SANDBOX_MASTODON_TOKEN", "sandbox-token")
 
     load_default_modules()
     if not Designation.objects.current().filter(designee=users["designee"]).exists():
@@ -120,20 +153,77 @@ def load_demo_city(
             note="Demo city: acts for the Mayor for Public Works.",
         )
     for username in ("poster", "supervisor"):
-        if not Authorization.objects.current().filter(user=users[username]).exists():
-            complete_required_modules(users[username])
-            Authorization.grant(
-                user=users[username],
-                channels=[website, sandbox],
-                by=users["mayor"],
-                note="Demo city: authorized for the website and the sandbox.",
-            )
+        authorize_for_demo_channels(users[username], channels, by=users["mayor"])
     give_demo_authenticators(users.values())
     if equipment_exceptions:
         grant_demo_exceptions(users)
     if content_rules:
         load_content_rules(users)
+        from posting.incident_templates import load_incident_templates
+
+        load_incident_templates()  # 702.4.1: incident templates under the guidelines
     return users
+
+
+def demo_channels(
+    *, mastodon_url: str, bluesky_url=None, facebook_url=None, x_url=None
+) -> list[Channel]:
+    """The city website, and a channel on each sandbox whose address is given."""
+    website, _ = Channel.objects.update_or_create(
+        slug="city-website",
+        defaults={
+            "name": "City website",
+            "platform": Platform.WEBSITE,
+            "public_url": f"{settings.SITE_URL}/news/",
+        },
+    )
+    addresses = {
+        Platform.MASTODON: mastodon_url,
+        Platform.BLUESKY: bluesky_url,
+        Platform.FACEBOOK: facebook_url,
+        Platform.X: x_url,
+    }
+    sandboxes = [sandbox_channel(platform, url) for platform, url in addresses.items() if url]
+    return [website, *sandboxes]
+
+
+def sandbox_channel(platform: Platform, address: str) -> Channel:
+    """The channel names its credentials in the environment (`credentials_ref`), like a channel
+    whose secret is kept outside the database; the sandbox's default is set for this process,
+    and `make run` exports the same for the worker and the sandboxes."""
+    account = SANDBOX_ACCOUNTS[platform]
+    address = address.rstrip("/")
+    api = f"{address}/{FACEBOOK_GRAPH_VERSION}" if platform == Platform.FACEBOOK else address
+    channel, _ = Channel.objects.update_or_create(
+        slug=account.slug,
+        defaults={
+            "name": account.name,
+            "platform": platform,
+            "handle": account.handle,
+            "api_base_url": api,
+            "public_url": address,
+            "credentials_ref": account.credentials_ref,
+        },
+    )
+    os.environ.setdefault(account.credentials_ref, account.sandbox_credentials)
+    return channel
+
+
+def authorize_for_demo_channels(user, channels, *, by) -> None:
+    """702.3: the Mayor's office authorizes `user` for the demo channels not yet covered."""
+    covered = set(
+        Authorization.objects.current().filter(user=user).values_list("channels", flat=True)
+    )
+    missing = [channel for channel in channels if channel.pk not in covered]
+    if not missing:
+        return
+    complete_required_modules(user)
+    Authorization.grant(
+        user=user,
+        channels=missing,
+        by=by,
+        note="Demo city: authorized for the demo channels.",
+    )
 
 
 def load_content_rules(users) -> None:

@@ -2,6 +2,8 @@ import os
 
 from celery import Celery
 
+from . import broker  # noqa: F401 - the embedded broker's safe filesystem transport
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citysocial.settings")
 
 app = Celery("citysocial")

@@ -8,7 +8,7 @@ production: secrets then have no defaults and the HTTPS settings switch on.
 
 import json
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "posting",
     "review",
     "retention",
+    "records",
     "training",
 ]
 
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "social_django.context_processors.backends",
                 "accounts.context_processors.city",
+                "posting.context_processors.emergency_stop",
             ],
         },
     },
@@ -282,6 +284,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Task modules outside an app's tasks.py (autodiscover finds only those).
+CELERY_IMPORTS = ["posting.incident_tasks"]
 CELERY_BEAT_SCHEDULE = {
     "release-scheduled-posts": {
         "task": "posting.tasks.release_due_posts",
@@ -299,6 +303,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "posting.tasks.sweep_stalled_publications",
         "schedule": 60.0,
     },
+    "retry-due-removals": {
+        "task": "posting.tasks.retry_due_removals",
+        "schedule": 30.0,
+    },
+    # 702.4.1: remind an incident's compilers when its next update is overdue.
+    "remind-overdue-incident-updates": {
+        "task": "posting.incident_tasks.remind_overdue_incident_updates",
+        "schedule": 60.0,
+    },
     # 702.8: e-mail reminders before training expires (each completion and threshold once).
     "training-expiry-reminders": {
         "task": "training.tasks.send_expiry_reminders",
@@ -308,6 +321,21 @@ CELERY_BEAT_SCHEDULE = {
     "training-lapse-refresh": {
         "task": "training.tasks.refresh_authorizations_after_lapse",
         "schedule": 3600.0,
+    },
+    # 702.7: remind the City Clerk before a public records request's response is due.
+    "records-request-reminders": {
+        "task": "records.tasks.send_request_reminders",
+        "schedule": 3600.0,
+    },
+    # 702.7: fetch published posts back from the platforms; an edit there is a new version.
+    "fetch-platform-versions": {
+        "task": "retention.tasks.fetch_platform_versions",
+        "schedule": 300.0,
+    },
+    # 702.7: propose records due for destruction (never held ones) for the Clerk's approval.
+    "propose-dispositions": {
+        "task": "retention.tasks.propose_dispositions",
+        "schedule": 86400.0,
     },
 }
 
@@ -319,6 +347,25 @@ CREDENTIALS_KEYS = envlist("CREDENTIALS_KEYS", [])
 if not CREDENTIALS_KEYS and PRODUCTION:
     raise ImproperlyConfigured("CREDENTIALS_KEYS must be set when CITYSOCIAL_PRODUCTION is on.")
 PLATFORM_HTTP_TIMEOUT = envint("PLATFORM_HTTP_TIMEOUT", 20)
+
+# --- Public records (702.7) -------------------------------------------------
+# Exports are signed with the city's Ed25519 key: PEM, or base64 of the raw 32-byte private key.
+# In production it is required; locally a key is made once under VAR_DIR.
+RECORDS_SIGNING_KEY = os.environ.get("RECORDS_SIGNING_KEY", "")
+if not RECORDS_SIGNING_KEY and PRODUCTION:
+    raise ImproperlyConfigured("RECORDS_SIGNING_KEY must be set when CITYSOCIAL_PRODUCTION is on.")
+RECORDS_EXPORT_DIR = Path(os.environ.get("RECORDS_EXPORT_DIR", VAR_DIR / "exports"))
+# A public records request is answered within this many business days (RCW 42.56.520: five),
+# skipping weekends and the city's holidays (ISO dates separated by commas); the City Clerk is
+# reminded this many business days before the due date.
+RECORDS_REQUEST_BUSINESS_DAYS = envint("RECORDS_REQUEST_BUSINESS_DAYS", 5)
+RECORDS_REQUEST_REMINDER_BUSINESS_DAYS = envint("RECORDS_REQUEST_REMINDER_BUSINESS_DAYS", 1)
+try:
+    RECORDS_HOLIDAYS = [date.fromisoformat(day) for day in envlist("RECORDS_HOLIDAYS", [])]
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"RECORDS_HOLIDAYS must be dates such as 2025-12-25, separated by commas: {error}"
+    ) from None
 
 # --- E-mail ---------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

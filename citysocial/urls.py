@@ -27,6 +27,7 @@ urlpatterns = [
     path("checks/", include("review.check_urls")),
     path("guidelines/", include("review.guideline_urls")),
     path("archive/", include("retention.urls")),
+    path("records/", include("records.urls")),
     path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),

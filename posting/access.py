@@ -13,7 +13,12 @@ OVERSIGHT_ROLES = (Role.SUPERVISOR, Role.MAYORS_OFFICE, Role.CITY_CLERK)
 
 
 def may_view(user, post: Post) -> bool:
-    return post.author_id == user.pk or any(user.has_role(role) for role in OVERSIGHT_ROLES)
+    """The author, oversight, and whoever may take the post down (the Mayor's designee, 702.5)."""
+    return (
+        post.author_id == user.pk
+        or any(user.has_role(role) for role in OVERSIGHT_ROLES)
+        or post.may_remove_content(user)
+    )
 
 
 def get_post_for_user(request, pk: int, *, edit: bool = False) -> Post:

@@ -4,13 +4,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MinValueValidator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 
 from .credentials import has_secret, store_secret
-from .models import Channel
+from .models import Channel, ChannelHealth
 from .platforms import PlatformError
 
 
@@ -22,6 +23,29 @@ class CredentialsForm(forms.Form):
         widget=forms.PasswordInput({"class": "usa-input", "autocomplete": "off"}),
         strip=True,
     )
+
+
+class DeliverySettingsForm(forms.ModelForm):
+    class Meta:
+        model = Channel
+        fields = ["owner", "rate_limit_per_minute"]
+        labels = {
+            "owner": "Owner (told when publishing fails or needs a person)",
+            "rate_limit_per_minute": "Posts per minute at most",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].widget.attrs["class"] = "usa-select"
+        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(is_active=True)
+        limit = self.fields["rate_limit_per_minute"]
+        limit.widget.attrs["class"] = "usa-input usa-input--small"
+        limit.validators.append(MinValueValidator(1))
+        limit.widget.attrs["min"] = 1
+        limit.help_text = (
+            f"Shared by every worker. Blank: {self.instance.adapter.capabilities.posts_per_minute or 'no limit'}"
+            " (the platform's default)."
+        )
 
 
 def _require_channel_admin(user) -> None:
@@ -42,10 +66,18 @@ def channel_list(request):
 def channel_detail(request, pk):
     _require_channel_admin(request.user)
     channel = get_object_or_404(Channel, pk=pk)
-    form = CredentialsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    form = CredentialsForm(posted if posted and "secret" in posted else None)
+    settings_form = DeliverySettingsForm(
+        posted if posted and "secret" not in posted else None, instance=channel
+    )
+    if form.is_bound and form.is_valid():
         store_secret(channel, form.cleaned_data["secret"], by=request.user)
         messages.success(request, "Credentials saved, encrypted. Test the connection below.")
+        return redirect("posting:channel", pk=pk)
+    if settings_form.is_bound and settings_form.is_valid():
+        settings_form.save()
+        messages.success(request, "Delivery settings saved.")
         return redirect("posting:channel", pk=pk)
     return render(
         request,
@@ -53,10 +85,12 @@ def channel_detail(request, pk):
         {
             "channel": channel,
             "form": form,
+            "settings_form": settings_form,
+            "health": ChannelHealth.objects.filter(channel=channel).first(),
             "configured": has_secret(channel),
             "capabilities": channel.adapter.capabilities,
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or settings_form.errors else 200,
     )
 
 

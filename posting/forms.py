@@ -1,9 +1,9 @@
 from django import forms
-from django.utils import timezone
 
 from accounts.permissions import publishable_channels
 
 from .models import Category, Post
+from .scheduling import ScheduleField
 
 
 class PostForm(forms.ModelForm):
@@ -26,15 +26,11 @@ class PostForm(forms.ModelForm):
         },
         widget=forms.Select(attrs={"class": "usa-select"}),
     )
-    scheduled_for = forms.DateTimeField(
+    # The city's wall clock: a time the clocks skip is refused, one they show twice is asked.
+    scheduled_for = ScheduleField(
         required=False,
         label="Publish at (optional)",
-        help_text="Leave empty to publish as soon as it is approved. City time.",
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local", "class": "usa-input"}, format="%Y-%m-%dT%H:%M"
-        ),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        error_messages={"invalid": "Enter the date and time as YYYY-MM-DD HH:MM."},
+        help_text="Leave empty to publish as soon as it is approved.",
     )
 
     class Meta:
@@ -54,12 +50,6 @@ class PostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["channels"].queryset = publishable_channels(user)
-
-    def clean_scheduled_for(self):
-        value = self.cleaned_data.get("scheduled_for")
-        if value and value <= timezone.now():
-            raise forms.ValidationError("Choose a time in the future, or leave it empty.")
-        return value
 
     def clean(self):
         cleaned = super().clean()

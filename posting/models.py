@@ -1,6 +1,7 @@
 import hashlib
 import json
 import uuid
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -212,6 +213,15 @@ class Post(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # 702.4.1: the incident this post is an update of (posting.incident_models).
+    incident = models.ForeignKey(
+        "posting.Incident",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="posts",
+    )
 
     objects = PostQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[channels])
@@ -238,7 +248,10 @@ class Post(models.Model):
             "body": self.body,
             "category": self.category,
             "channels": sorted(channel.slug for channel in self.channels.all()),
-            "scheduled_for": self.scheduled_for.isoformat() if self.scheduled_for else None,
+            # In UTC: the same instant must give the same digest whatever zone it is held in.
+            "scheduled_for": (
+                self.scheduled_for.astimezone(UTC).isoformat() if self.scheduled_for else None
+            ),
         }
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -323,6 +336,7 @@ class Post(models.Model):
         """Reload this post's row under a lock, so two people acting at once take turns."""
         locked = Post.objects.select_for_update().get(pk=self.pk)
         self.state = locked.state
+        self.scheduled_for = locked.scheduled_for
         return self
 
     @transaction.atomic
@@ -533,8 +547,8 @@ class Post(models.Model):
     def lapse_approval(self):
         """702.3: approval did not come before the scheduled time; nothing goes out unapproved."""
         self._lock()
-        if self.state != PostState.SUBMITTED:
-            return
+        if self.state != PostState.SUBMITTED or not self.is_due():
+            return  # decided, or rescheduled to later, since it was picked
         self.approvals.void_all(reason="The scheduled time passed before approval.")
         self._move(
             PostState.DRAFT,
@@ -561,6 +575,139 @@ class Post(models.Model):
     def is_due(self, now=None) -> bool:
         return self.scheduled_for is None or self.scheduled_for <= (now or timezone.now())
 
+    # --- The schedule: moved or cancelled until the post goes out -------------------
+    def has_upcoming_schedule(self, now=None) -> bool:
+        """Not released yet, and scheduled for a time still to come."""
+        return (
+            self.state in EDITABLE_STATES
+            and self.scheduled_for is not None
+            and self.scheduled_for > (now or timezone.now())
+        )
+
+    @property
+    def scheduled_label(self) -> str:
+        """The scheduled time in city time, with the zone's abbreviation (PST, PDT)."""
+        from .scheduling import moment_label
+
+        return moment_label(self.scheduled_for) if self.scheduled_for else ""
+
+    def may_change_schedule(self, user) -> bool:
+        return self._is_author_or_supervisor(user) and self.has_upcoming_schedule()
+
+    def require_schedule_keeper(self, user) -> None:
+        """As for withdrawing: the author or a supervisor moves the schedule or cancels it."""
+        if not self._is_author_or_supervisor(user):
+            raise PermissionDenied(
+                "Only the author or a supervisor may reschedule this post or take it off the "
+                "schedule."
+            )
+
+    def _require_upcoming_schedule(self) -> None:
+        state = self.get_state_display().lower()
+        if self.state in {PostState.WITHDRAWN, PostState.DECLINED}:
+            raise IllegalTransition(
+                f"This post is {state} and will not go out: it has no schedule."
+            )
+        if self.state not in EDITABLE_STATES:
+            raise IllegalTransition(
+                f"This post is {state}: it has been released to its channels, so it can no "
+                "longer be rescheduled or taken off the schedule."
+            )
+        if self.scheduled_for is None:
+            raise IllegalTransition(
+                "This post has no scheduled time: it goes out as soon as it is approved."
+            )
+        if not self.has_upcoming_schedule():
+            raise IllegalTransition(
+                f"Its scheduled time, {self.scheduled_label}, has passed: it can no longer be "
+                "rescheduled or taken off the schedule."
+            )
+
+    def _lock_schedule(self) -> None:
+        """Lock the row, then re-read what the schedule and the content digest depend on."""
+        self._lock()
+        self.refresh_from_db(fields=["title", "body", "category", "scheduled_for"])
+
+    def _set_schedule(self, when, *, by, note: str) -> None:
+        """Save the new time; the history keeps who and why, and the timeline shows it."""
+        self.scheduled_for = when
+        # The history's reason column holds 100 characters.
+        reason = note if len(note) <= 100 else note[:99] + "…"
+        self._history_user, self._change_reason = by, reason
+        try:
+            self.save(update_fields=["scheduled_for", "updated_at"])
+        finally:
+            del self._history_user, self._change_reason
+
+    @transaction.atomic
+    def reschedule(self, *, by, when):
+        """Move the post to another time, until it goes out.
+
+        An approval approves the content, not the hour it goes out, so an approved post stays
+        approved. The content digest includes the time, though: each approval in force is
+        voided for the old time and recorded again, unchanged, for the new one. A release that
+        read the post before this move therefore finds no approval and sends nothing, and the
+        row lock makes this and a release take turns.
+        """
+        from .scheduling import short_label
+
+        self._lock_schedule()
+        self.require_schedule_keeper(by)
+        self._require_upcoming_schedule()
+        if when <= timezone.now():
+            raise ValidationError("Choose a time in the future.")
+        if when == self.scheduled_for:
+            raise ValidationError(f"It is already scheduled for {self.scheduled_label}.")
+        # In UTC, as the database gives it back: the content digest spells the time out.
+        when = when.astimezone(UTC)
+        in_force = list(self.approvals.valid_for(self.content_digest()))
+        note = f"Rescheduled from {short_label(self.scheduled_for)} to {short_label(when)}."
+        self._set_schedule(when, by=by, note=note)
+        self._carry_over(in_force, note=note)
+
+    def _carry_over(self, approvals, *, note: str) -> None:
+        from review.models import Approval
+
+        digest = self.content_digest()
+        for approval in approvals:
+            approval.voided_at = timezone.now()
+            approval.void_reason = f"{note} Carried over to the new time."
+            approval.save(update_fields=["voided_at", "void_reason"])
+            carried = "Carried over to the new time when the post was rescheduled."
+            Approval.objects.create(
+                post=self,
+                reviewer=approval.reviewer,
+                step=approval.step,
+                decision=approval.decision,
+                comment=f"{approval.comment} ({carried})" if approval.comment else carried,
+                content_digest=digest,
+                decided_at=approval.decided_at,
+                device=approval.device,
+                equipment=approval.equipment,
+            )
+
+    @transaction.atomic
+    def cancel_schedule(self, *, by, reason: str = ""):
+        """Take the post off the schedule so that it does not go out.
+
+        It goes back to draft with its time cleared and any approval void: a city that cancels
+        a scheduled post expects it to stay unpublished until someone schedules and submits it
+        again, never to go out early. (Withdrawing ends a post for good.)
+        """
+        from .scheduling import short_label
+
+        self._lock_schedule()
+        self.require_schedule_keeper(by)
+        self._require_upcoming_schedule()
+        said = f"Reason: {reason.strip()}" if reason.strip() else ""
+        note = f"Taken off the schedule (it was to go out {short_label(self.scheduled_for)})."
+        self._set_schedule(None, by=by, note=f"{note} {said}".strip())
+        if self.state == PostState.DRAFT:
+            return
+        voided = self.approvals.void_all(reason="The post was taken off the schedule.")
+        back = "Back to draft; the approval is void." if voided else "Back to draft."
+        self._move(PostState.DRAFT, by=by, reason=" ".join(filter(None, [note, said, back])))
+
     def current_approval(self):
         """The approval that covers the content as it stands now, if any."""
         return self.approvals.valid_for(self.content_digest()).first()
@@ -577,6 +724,8 @@ class Post(models.Model):
             raise IllegalTransition("Only an approved post can be released for publishing.")
         if self.current_approval() is None:
             raise PermissionDenied("702.3: this content has no valid supervisor approval.")
+        if not self.is_due():
+            return  # rescheduled to later since it was picked: beat releases it then
         publications = [
             Publication.objects.get_or_create(post=self, channel=channel)[0]
             for channel in self.channels.all()
@@ -606,8 +755,8 @@ class Post(models.Model):
         if self.state not in {PostState.PUBLISHING, PostState.FAILED}:
             return
         statuses = set(self.publications.values_list("status", flat=True))
-        if statuses & set(Publication.IN_FLIGHT):
-            return
+        if statuses & {*Publication.IN_FLIGHT, Publication.Status.NEEDS_HUMAN}:
+            return  # still going out, or waiting for a person to say what happened
         if statuses == {Publication.Status.PUBLISHED}:
             self.published_at = timezone.now()
             self._move(PostState.PUBLISHED, by=None, reason="Published on every channel.")
@@ -616,6 +765,83 @@ class Post(models.Model):
             self._move(
                 PostState.FAILED, by=None, reason=f"{failed} channel(s) failed; see each channel."
             )
+
+    # --- Take-down (702.5) ----------------------------------------------
+    # Only a post that went out, or may have, has anything public to remove; one still
+    # waiting is withdrawn or returned instead.
+    REMOVABLE_STATES = (PostState.PUBLISHING, PostState.PUBLISHED, PostState.FAILED)
+
+    @property
+    def is_removable(self) -> bool:
+        return self.state in self.REMOVABLE_STATES
+
+    def may_remove_content(self, user) -> bool:
+        """702.5: who may remove this post from public view.
+
+        "Any employee who becomes aware of content ... that the employee believes is
+        unauthorized or inappropriate should promptly report such content to a supervisor.
+        The supervisor will ensure its removal from public view." The report may reach any
+        supervisor, so any supervisor may act, and so may the author's supervisor in the org
+        chart and whoever approved the post. The Mayor's office answers for the city's social
+        media (702.3), and so does the Mayor's designee within the designation's scope (the
+        author's department, the post's channels). The author and other employees report it.
+        """
+        from accounts.models import Designation
+        from review.models import Approval
+
+        if not (user.is_authenticated and user.is_active):
+            return False
+        if user.has_role(Role.MAYORS_OFFICE) or user.has_role(Role.SUPERVISOR):
+            return True
+        if user.pk == self.author.supervisor_id:
+            return True
+        approved = self.approvals.filter(
+            reviewer=user, decision=Approval.Decision.APPROVED, voided_at__isnull=True
+        )
+        if approved.exists():
+            return True
+        covering = Designation.objects.filter(designee=user).covering(
+            channels=list(self.channels.all()), employee=self.author
+        )
+        return bool(covering)
+
+    @transaction.atomic
+    def take_down(self, *, by, reason: str, equipment=None) -> "TakeDown":
+        """702.5: remove this post from public view on every channel it went to, saying why.
+
+        Channels that never got it never will; channels that have it are removed from by a
+        worker after the commit, the archive capturing the post first (posting.removal); a
+        channel it is still being sent to is removed from as soon as the send lands.
+        """
+        from .removal import carry_out
+
+        self._lock()
+        if not self.may_remove_content(by):
+            raise PermissionDenied(
+                "702.5: only a supervisor, the Mayor's office or the Mayor's designee may take a "
+                "post down. If you believe it should not be public, report it to your supervisor."
+            )
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(
+                "702.5: say why the post is being taken down; the reason is kept with the record."
+            )
+        if self.state == PostState.REMOVED:
+            raise IllegalTransition("This post has already been taken down.")
+        if not self.is_removable:
+            instead = (
+                " Withdraw it instead." if PostState.WITHDRAWN in TRANSITIONS[self.state] else ""
+            )
+            raise IllegalTransition(
+                f"A post that is {self.get_state_display().lower()} has not gone out: there is "
+                f"nothing to take down.{instead}"
+            )
+        take_down = TakeDown.objects.create(post=self, requested_by=by, reason=reason)
+        self._move(
+            PostState.REMOVED, by=by, reason=f"Taken down (702.5): {reason}", equipment=equipment
+        )
+        carry_out(take_down)
+        return take_down
 
 
 class PostTransition(models.Model):
@@ -728,9 +954,130 @@ class Publication(models.Model):
 
         transaction.on_commit(lambda: enqueue_publication(self.pk))
 
+    # --- When the platform's answer was lost and nothing can tell (needs a person) -------
+
+    def may_resolve(self, user) -> bool:
+        """Who may say what happened when the platform's answer was lost."""
+        return (
+            self.post._is_author_or_supervisor(user)
+            or user.pk == self.channel.owner_id
+            or user.has_role(Role.MAYORS_OFFICE)
+        )
+
+    def may_be_resolved_by(self, user) -> bool:
+        return self.status == Publication.Status.NEEDS_HUMAN and self.may_resolve(user)
+
+    def _require_resolver(self, user) -> None:
+        if not self.may_resolve(user):
+            raise PermissionDenied(
+                "Only the author, a supervisor, the channel's owner or the Mayor's office may "
+                "decide what happened on this channel."
+            )
+        if self.status != Publication.Status.NEEDS_HUMAN:
+            raise IllegalTransition("This channel is not waiting for anyone to check it.")
+
+    def _locked_for_resolution(self, by) -> "Publication":
+        publication = Publication.objects.select_for_update().get(pk=self.pk)
+        publication._require_resolver(by)
+        return publication
+
+    @transaction.atomic
+    def confirm_on_platform(self, *, by, remote_url: str) -> None:
+        """A person found the post on the platform: record it as published there, with its link."""
+        from retention.archive import archive_publication
+
+        publication = self._locked_for_resolution(by)
+        remote_url = (remote_url or "").strip()
+        if not remote_url.startswith(("https://", "http://")):
+            raise ValidationError({"remote_url": "Paste the link of the post on the platform."})
+        publication.status = Publication.Status.PUBLISHED
+        publication.remote_url = remote_url
+        publication.remote_id = publication.remote_id or remote_url.rstrip("/").rsplit("/", 1)[-1]
+        publication.published_at = timezone.now()
+        publication.outcome_unknown = False
+        publication.last_error = ""
+        publication.save()
+        archive_publication(
+            publication, {"confirmed_by_person": by.get_username(), "url": remote_url}
+        )
+        publication.post.settle()
+
+    @transaction.atomic
+    def send_again(self, *, by) -> None:
+        """A person looked and the post is not on the platform: send it."""
+        publication = self._locked_for_resolution(by)
+        publication.status = Publication.Status.QUEUED
+        publication.outcome_unknown = False
+        publication.next_attempt_at = None
+        publication.last_error = f"Sent again by {by} after checking the platform."
+        publication.save()
+        publication.enqueue()
+
     def requeue(self) -> None:
         self.status = Publication.Status.QUEUED
         self.save(update_fields=["status", "updated_at"])
+
+    # --- Take-down (702.5): the removal itself is posting.removal ------------------------
+    @property
+    def removal_needs_person(self) -> bool:
+        """Being removed, and no worker will try again by itself (posting.removal.park)."""
+        return self.status == Publication.Status.REMOVING and self.next_attempt_at is None
+
+    def cancel_for_take_down(self) -> None:
+        """Never sent, and now it never will be: claim() takes only queued or retrying rows."""
+        self.status = Publication.Status.CANCELLED
+        self.next_attempt_at = None
+        self.save(update_fields=["status", "next_attempt_at", "updated_at"])
+
+    def begin_removal(self, *, note: str = "") -> None:
+        """A worker removes it from the platform once this commits. From here `attempts`
+        counts removal attempts; the publishing attempts stay in the history and the archive."""
+        from .removal import enqueue_removal
+
+        self.status = Publication.Status.REMOVING
+        self.attempts = 0
+        self.next_attempt_at = timezone.now()
+        self.last_error = note
+        self.save(
+            update_fields=["status", "attempts", "next_attempt_at", "last_error", "updated_at"]
+        )
+        transaction.on_commit(lambda: enqueue_removal(self.pk))
+
+    def apply_pending_take_down(self) -> None:
+        """Just recorded as published: a take-down that came meanwhile is applied now."""
+        from .removal import apply_pending_take_down
+
+        apply_pending_take_down(self)
+
+    def _locked_for_remover(self, by) -> "Publication":
+        publication = Publication.objects.select_for_update().select_related("post").get(pk=self.pk)
+        if not publication.post.may_remove_content(by):
+            raise PermissionDenied(
+                "702.5: only a supervisor, the Mayor's office or the Mayor's designee may act on "
+                "a take-down."
+            )
+        if not publication.removal_needs_person:
+            raise IllegalTransition(f"{self.channel} is not waiting for a person to act.")
+        return publication
+
+    @transaction.atomic
+    def retry_removal(self, *, by) -> None:
+        """A person fixed the cause (new credentials, say): try removing it again now."""
+        self._locked_for_remover(by).begin_removal(note=f"Tried again by {by}.")
+
+    @transaction.atomic
+    def confirm_removed_by_hand(self, *, by, note: str) -> None:
+        """A person deleted it on the platform (or found it was never there) and says so."""
+        from .removal import record_removed
+
+        take_down = TakeDown.objects.select_for_update().filter(post_id=self.post_id).first()
+        publication = self._locked_for_remover(by)
+        note = (note or "").strip()
+        if not note:
+            raise ValidationError(
+                {"note": "Say how it was removed, for example: deleted in the app at 3 PM."}
+            )
+        record_removed(publication, take_down, answer={"removed_by_hand": note}, removed_by=by)
 
 
 # --- Channel health: the shared rate limiter and circuit breaker -------------------
@@ -752,8 +1099,69 @@ class ChannelHealth(models.Model):
     last_failure_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
+    # After this many transient failures in a row the breaker opens for the cool-down; then
+    # one publication is let through as a probe, and a success closes it again.
+    BREAKER_THRESHOLD = 5
+    BREAKER_COOLDOWN = timedelta(seconds=60)
+    PROBE_WINDOW = timedelta(seconds=30)
+
     def __str__(self) -> str:
         return f"Health of {self.channel}"
+
+    @classmethod
+    def locked(cls, channel_id: int) -> "ChannelHealth":
+        """The channel's row, locked until the caller's transaction ends (created if missing)."""
+        cls.objects.get_or_create(channel_id=channel_id)
+        return cls.objects.select_for_update().select_related("channel").get(channel_id=channel_id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.open_until is not None and self.open_until > timezone.now()
+
+    def posts_per_minute(self) -> int | None:
+        return (
+            self.channel.rate_limit_per_minute or self.channel.adapter.capabilities.posts_per_minute
+        )
+
+    def wait_before_sending(self, now) -> float:
+        """Seconds this publication must wait; 0 means go now, and the slot is taken.
+
+        The breaker first: while open, everyone waits for the cool-down; once it has passed,
+        the first caller becomes the probe and the others wait for its answer. Then the rate,
+        as a generic cell-rate algorithm: `next_slot_at` is when the bucket is next empty, and a
+        burst of up to a minute's allowance goes at once.
+        """
+        if self.open_until is not None:
+            if self.open_until > now:
+                return (self.open_until - now).total_seconds()
+            if self.consecutive_failures >= self.BREAKER_THRESHOLD:
+                self.open_until = now + self.PROBE_WINDOW  # this caller is the probe
+        rate = self.posts_per_minute()
+        if rate:
+            interval = timedelta(seconds=60 / rate)
+            tolerance = interval * (rate - 1)
+            next_slot = max(self.next_slot_at or now, now)
+            if next_slot - tolerance > now:
+                return (next_slot - tolerance - now).total_seconds()
+            self.next_slot_at = next_slot + interval
+        self.save()
+        return 0.0
+
+    def platform_asked_to_wait(self, seconds: float, now) -> None:
+        """A 429 with a reset: every worker holds this channel until then, not just this one."""
+        rate = self.posts_per_minute() or 60
+        tolerance = timedelta(seconds=60 / rate) * (rate - 1)
+        resume = now + timedelta(seconds=seconds)
+        self.next_slot_at = max(self.next_slot_at or now, resume + tolerance)
+        self.save(update_fields=["next_slot_at"])
+
+    def failed(self, message: str, now) -> None:
+        self.consecutive_failures += 1
+        self.last_failure_at = now
+        self.last_error = message
+        if self.consecutive_failures >= self.BREAKER_THRESHOLD:
+            self.open_until = now + self.BREAKER_COOLDOWN
+        self.save()
 
 
 # --- Emergency stop ----------------------------------------------------------------
@@ -775,6 +1183,11 @@ class EmergencyStopQuerySet(models.QuerySet):
         """The channels under a stop; None means every channel (a global stop is on)."""
         channels = set(self.active().values_list("channel_id", flat=True))
         return None if None in channels else channels
+
+    def pausing(self, publication) -> bool:
+        """Whether a stop holds this delivery back: it waits on a channel under a stop."""
+        waiting = publication.status in {Publication.Status.QUEUED, Publication.Status.RETRYING}
+        return waiting and self.halting(publication.channel_id)
 
 
 class EmergencyStop(models.Model):
@@ -816,6 +1229,112 @@ class EmergencyStop(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_at is None
+
+    # --- Who may stop and resume (702.3, 702.4.1) ---------------------------
+    # accounts.authority answers for the emergency stop and for incidents alike.
+    @staticmethod
+    def _designations_of(user) -> list | None:
+        from accounts.authority import mayors_designations
+
+        return mayors_designations(user)
+
+    @staticmethod
+    def _within(designations, channel) -> bool:
+        from accounts.authority import within_designations
+
+        return within_designations(designations, channel)
+
+    @classmethod
+    def may_be_used_by(cls, user) -> bool:
+        """Who sees the stop page: the Mayor's office and the Mayor's current designees."""
+        from accounts.authority import acts_for_the_mayor
+
+        return acts_for_the_mayor(user)
+
+    @classmethod
+    def may_stop(cls, user, channel=None) -> bool:
+        return cls._within(cls._designations_of(user), channel)
+
+    @classmethod
+    def scopes_for(cls, user) -> list:
+        """What `user` may stop: None (every channel) and each active channel, within scope."""
+        designations = cls._designations_of(user)
+        scopes = [None, *Channel.objects.filter(is_active=True)]
+        return [scope for scope in scopes if cls._within(designations, scope)]
+
+    @classmethod
+    def require_authority(cls, user, channel=None) -> None:
+        """702.4.1: in an incident the Mayor or the authorized designee decides what is released."""
+        designations = cls._designations_of(user)
+        if cls._within(designations, channel):
+            return
+        if designations:
+            where = str(channel) if channel is not None else "every channel"
+            raise PermissionDenied(
+                f"702.3: stopping or resuming publishing on {where} is outside the scope of "
+                "your designation (its channels)."
+            )
+        raise PermissionDenied(
+            "702.4.1: only the Mayor's office or the Mayor's authorized designee may stop or "
+            "resume the city's publishing."
+        )
+
+    # --- Stop and resume ------------------------------------------------------
+    @classmethod
+    @transaction.atomic
+    def start(cls, *, by, reason: str, channel=None) -> "EmergencyStop":
+        """Suspend every scheduled and queued post, on one channel or all, at once.
+
+        Nothing is deleted: the queued deliveries wait and the scheduled posts stay approved
+        until the stop is lifted. 702.7: the stop is archived.
+        """
+        from django.utils.formats import date_format
+
+        from retention.archive import archive_emergency_stop
+
+        cls.require_authority(by, channel)
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(
+                "Say why publishing is stopped: the reason is recorded and shown to city staff."
+            )
+        cls._lock_scope(channel)
+        already = cls.objects.active().filter(channel=channel).select_related("started_by").first()
+        if already is not None:
+            since = date_format(timezone.localtime(already.started_at), "M j, g:i A")
+            raise ValidationError(
+                f"Publishing is already stopped on {already.scope_label}, since {since} "
+                f"by {already.started_by}."
+            )
+        stop = cls.objects.create(channel=channel, reason=reason, started_by=by)
+        archive_emergency_stop(stop)
+        return stop
+
+    @staticmethod
+    def _lock_scope(channel) -> None:
+        # Two people may press the button at once; locking the channels the stop covers makes
+        # the second one wait and then see the first stop, so a scope never has two.
+        channels = Channel.objects.select_for_update(no_key=True).order_by("pk")
+        if channel is not None:
+            channels = channels.filter(pk=channel.pk)
+        list(channels.values_list("pk", flat=True))
+
+    @transaction.atomic
+    def resume(self, *, by, note: str = "") -> None:
+        """Lift the stop; the deliveries it held and the posts that came due go out after commit."""
+        from retention.archive import archive_emergency_resume
+
+        from .tasks import resume_halted_deliveries
+
+        self.require_authority(by, self.channel)
+        locked = EmergencyStop.objects.select_for_update().get(pk=self.pk)
+        if locked.ended_at is not None:
+            raise ValidationError(f"This emergency stop on {self.scope_label} was already lifted.")
+        self.ended_by, self.ended_at, self.resume_note = by, timezone.now(), (note or "").strip()
+        self.save(update_fields=["ended_by", "ended_at", "resume_note"])
+        archive_emergency_resume(self)
+        # robust: the resume stands even if the broker is down; the beat sweepers wake them later.
+        transaction.on_commit(resume_halted_deliveries, robust=True)
 
 
 # --- Take-down (702.5) ---------------------------------------------------------------
@@ -993,3 +1512,6 @@ class PostingRequest(models.Model):
             raise IllegalTransition(f"This request is already {self.get_status_display().lower()}.")
         self.status = self.Status.WITHDRAWN
         self.save(update_fields=["status"])
+
+
+from .incident_models import *  # noqa

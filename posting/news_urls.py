@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import news
+from . import incident_views, news
 
 app_name = "news"
 
@@ -8,4 +8,7 @@ urlpatterns = [
     path("", news.news_index, name="index"),
     path("feed/", news.NewsFeed(), name="feed"),
     path("<int:post_id>/", news.news_item, name="item"),
+    # 702.4.1: an incident's updates, newest first, and its own feed.
+    path("incidents/<int:pk>/", incident_views.incident_public, name="incident"),
+    path("incidents/<int:pk>/feed/", incident_views.IncidentFeed(), name="incident_feed"),
 ]

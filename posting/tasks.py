@@ -73,8 +73,43 @@ def sweep_stalled_publications() -> int:
     for pk, status in stalled:
         if status == Publication.Status.PUBLISHING:
             # The worker that claimed it is gone: the idempotency key makes a resend safe.
+            # The worker that claimed it is gone, maybe after the platform acted: the next
+            # attempt must check before sending where the platform cannot deduplicate.
             Publication.objects.filter(pk=pk, status=status).update(
-                status=Publication.Status.QUEUED, updated_at=timezone.now()
+                status=Publication.Status.QUEUED, outcome_unknown=True, updated_at=timezone.now()
             )
         enqueue_publication(pk)
     return len(stalled)
+
+
+def resume_halted_deliveries() -> int:
+    """After an emergency stop is lifted: wake the deliveries it held back and release the
+    scheduled posts that came due meanwhile. Rows still under another stop keep waiting."""
+    queued = Publication.objects.filter(status=Publication.Status.QUEUED).not_halted()
+    retrying = Publication.objects.filter(status=Publication.Status.RETRYING).not_halted()
+    woken = list(queued.values_list("pk", flat=True))
+    for pk in woken:
+        enqueue_publication(pk)
+    now = timezone.now()
+    # A retry's wake-up may have come and gone during the stop; wake it again when it is due.
+    for pk, due_at in retrying.values_list("pk", "next_attempt_at"):
+        wake_for_retry(pk, max(0.0, (due_at - now).total_seconds()) if due_at else 0.0)
+        woken.append(pk)
+    release_due_posts()
+    return len(woken)
+
+
+@shared_task(ignore_result=True)
+def remove_publication(publication_id: int) -> None:
+    """702.5: remove one delivery of a taken-down post from its platform."""
+    from . import removal
+
+    removal.remove(publication_id)
+
+
+@shared_task(ignore_result=True)
+def retry_due_removals() -> int:
+    """Beat: finish open take-downs and wake the removals that are due (posting.removal.sweep)."""
+    from . import removal
+
+    return removal.sweep()

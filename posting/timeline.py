@@ -17,9 +17,10 @@ def timeline_for(post) -> list[Event]:
     events = [
         Event(
             at=record.history_date,
-            what="Created" if record.history_type == "+" else "Edited",
+            what=_history_label(record),
             who=str(record.history_user or "system"),
-            detail=f"Headline: {record.title}",
+            # A reschedule or cancellation says why (Post.reschedule, Post.cancel_schedule).
+            detail=record.history_change_reason or f"Headline: {record.title}",
         )
         for record in post.history.select_related("history_user").filter(history_type__in="+~")
         if record.history_type == "+" or _content_changed(record)
@@ -57,6 +58,25 @@ def timeline_for(post) -> list[Event]:
     events += [
         Event(
             at=record.recorded_at,
+            what=f"Removed from {record.payload['channel']['name']} (702.5)",
+            who=_removed_by(record.payload),
+            detail=record.payload["platform_response"].get("removed_by_hand", ""),
+        )
+        for record in post.archive_records.filter(kind="removed")
+    ]
+    events += [
+        Event(
+            at=take_down.completed_at,
+            what="Removed from public view on every channel (702.5)",
+            who="CitySocial",
+            detail=f"Taken down by {take_down.requested_by}: {take_down.reason}",
+        )
+        for take_down in post.take_downs.select_related("requested_by")
+        if take_down.completed_at
+    ]
+    events += [
+        Event(
+            at=record.recorded_at,
             what=f"Archived as public record {record.sequence}",
             who="CitySocial",
             detail=f"SHA-256 {record.digest}",
@@ -67,14 +87,31 @@ def timeline_for(post) -> list[Event]:
     return sorted(events, key=lambda event: event.at)
 
 
-def _content_changed(record) -> bool:
+def _removed_by(payload) -> str:
+    person = payload.get("removed_by")
+    return person["name"] if isinstance(person, dict) else "CitySocial"
+
+
+CONTENT_FIELDS = ("title", "body", "category", "scheduled_for")
+
+
+def _changed_fields(record) -> set[str]:
     previous = record.prev_record
     if previous is None:
-        return True
-    return any(
-        getattr(record, field) != getattr(previous, field)
-        for field in ("title", "body", "category", "scheduled_for")
-    )
+        return set(CONTENT_FIELDS)
+    return {f for f in CONTENT_FIELDS if getattr(record, f) != getattr(previous, f)}
+
+
+def _content_changed(record) -> bool:
+    return bool(_changed_fields(record))
+
+
+def _history_label(record) -> str:
+    if record.history_type == "+":
+        return "Created"
+    if _changed_fields(record) == {"scheduled_for"}:
+        return "Rescheduled" if record.scheduled_for else "Taken off the schedule"
+    return "Edited"
 
 
 def changes_since_last_decision(post) -> list[tuple[str, str]] | None:

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.equipment import equipment_for
@@ -11,7 +11,7 @@ from review.routing import current_step, may_decide
 
 from .access import get_post_for_user
 from .forms import PostForm
-from .models import EDITABLE_STATES, Post, PostState
+from .models import EDITABLE_STATES, EmergencyStop, Post, PostState, Publication
 from .timeline import changes_since_last_decision, timeline_for
 
 
@@ -101,12 +101,13 @@ def post_detail(request, pk):
         "posting/post_detail.html",
         {
             "post": post,
-            "publications": _publications(post),
+            **delivery_context(post, request.user),
             "timeline": timeline_for(post),
             "approval": post.current_approval(),
             "can_edit": post.author_id == request.user.pk and post.state in EDITABLE_STATES,
             "can_withdraw": post.may_be_withdrawn_by(request.user),
             "can_retry": post.may_be_retried_by(request.user),
+            "can_take_down": post.may_remove_content(request.user),
             "can_review": post.state == PostState.SUBMITTED and may_decide(request.user, post),
             "step": current_step(post) if post.state == PostState.SUBMITTED else None,
             "assessment": Assessment.objects.latest_for(post),
@@ -116,8 +117,34 @@ def post_detail(request, pk):
     )
 
 
-def _publications(post):
-    return post.publications.select_related("channel").order_by("channel__name")
+MOVING = {
+    Publication.Status.QUEUED,
+    Publication.Status.PUBLISHING,
+    Publication.Status.RETRYING,
+    Publication.Status.REMOVING,
+}
+
+
+def _moving(publication) -> bool:
+    """Still changing by itself (a removal waiting for a person is not)."""
+    return publication.status in MOVING and not publication.removal_needs_person
+
+
+def delivery_context(post, user) -> dict:
+    """Each channel's state for the post page, and whether the page should keep polling."""
+    publications = list(post.publications.select_related("channel").order_by("channel__name"))
+    halted = EmergencyStop.objects.halted_channel_ids()
+    if halted is None:
+        halted = {p.channel_id for p in publications}
+    done = sum(p.status == Publication.Status.PUBLISHED for p in publications)
+    return {
+        "publications": publications,
+        "deliveries_moving": any(_moving(p) for p in publications),
+        "delivery_summary": f"{done} of {len(publications)} channels published.",
+        "halted_channels": halted,
+        "waiting_statuses": {Publication.Status.QUEUED, Publication.Status.RETRYING},
+        "resolvable": [p for p in publications if p.may_be_resolved_by(user)],
+    }
 
 
 @login_required
@@ -126,7 +153,9 @@ def publication_status(request, pk):
     """The per-channel delivery states, polled by the post page while publishing."""
     post = get_post_for_user(request, pk)
     return render(
-        request, "posting/_publications.html", {"post": post, "publications": _publications(post)}
+        request,
+        "posting/_publications.html",
+        {"post": post, **delivery_context(post, request.user)},
     )
 
 
@@ -150,6 +179,29 @@ def withdraw_post(request, pk):
 def retry_post(request, pk):
     post = get_post_for_user(request, pk)
     run_action(request, post.retry_failed, "Publishing the failed channels again.")
+    return redirect(post)
+
+
+@login_required
+@require_POST
+def resolve_publication(request, pk, publication):
+    """The platform's answer was lost: a person says the post is there (with its link) or not."""
+    post = get_post_for_user(request, pk)
+    delivery = get_object_or_404(post.publications.select_related("channel"), pk=publication)
+    if not delivery.may_resolve(request.user):
+        raise PermissionDenied(
+            "Only the author, a supervisor, the channel's owner or the Mayor's office may decide "
+            "what happened on this channel."
+        )
+    if request.POST.get("found") == "yes":
+        run_action(
+            request,
+            delivery.confirm_on_platform,
+            f"Recorded as published on {delivery.channel}.",
+            remote_url=request.POST.get("remote_url", ""),
+        )
+    else:
+        run_action(request, delivery.send_again, f"Sending to {delivery.channel} again.")
     return redirect(post)
 
 

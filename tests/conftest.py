@@ -1,8 +1,10 @@
 """Shared fixtures: the people of the policy, the channels, a fake Mastodon, a real worker, a browser."""
 
+import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -184,8 +186,9 @@ def _database_url() -> str:
 def clear_broker_queue():
     """Drop messages left by earlier tests (the filesystem broker keeps them between runs)."""
     if settings.CELERY_BROKER_URL.startswith("filesystem"):
-        shutil.rmtree(settings.BROKER_DIR / "queue", ignore_errors=True)
-        (settings.BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
+        for folder in ("queue", "control", "staging"):
+            shutil.rmtree(settings.BROKER_DIR / folder, ignore_errors=True)
+            (settings.BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 
 
 def start_worker(extra_env=None, concurrency=2):
@@ -198,7 +201,7 @@ def start_worker(extra_env=None, concurrency=2):
     }
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL
-    log = open(ROOT / "var" / "test-worker.log", "ab")  # noqa: SIM115 - closed with the process
+    log = open(settings.VAR_DIR / "test-worker.log", "ab")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
         [
             sys.executable,
@@ -226,14 +229,31 @@ def start_worker(extra_env=None, concurrency=2):
 
 
 def stop_worker(process):
+    """Ask the main process to stop (it stops its pool children and hands back what it held),
+    then make sure nothing of the group is left. Signalling the whole group at once could
+    kill a pool child holding the pool's lock, and the main process would wait for it."""
     if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=15)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
     process.log.close()
+
+
+def wait_until_listening(timeout: float = 30.0) -> None:
+    """Until the worker start_worker() names answers a ping over the broker, so that timings
+    measured from here on do not include its start."""
+    from celery import current_app
+
+    name = f"test-{os.getpid()}@{socket.gethostname()}"
+    wait_for(
+        lambda: current_app.control.ping(destination=[name], timeout=0.3),
+        timeout=timeout,
+        interval=0,
+        message="the worker to listen",
+    )
 
 
 @pytest.fixture
@@ -242,6 +262,7 @@ def celery_worker_process(transactional_db):
     # long-lived worker would keep cached rows (content types) that no longer exist.
     clear_broker_queue()
     process = start_worker()
+    wait_until_listening()
     yield process
     stop_worker(process)
 

@@ -1,6 +1,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+import requests
+
 
 class PlatformError(Exception):
     """The platform refused or could not be reached. `message` is fit to show the author.
@@ -17,6 +19,7 @@ class PlatformError(Exception):
         status: int | None = None,
         response: Any = None,
         retry_after: float | None = None,
+        outcome_unknown: bool = False,
     ):
         super().__init__(message)
         self.message = message
@@ -24,6 +27,35 @@ class PlatformError(Exception):
         self.status = status
         self.response = response
         self.retry_after = retry_after
+        self.outcome_unknown = outcome_unknown
+
+
+def unreachable(platform: str, exc: Exception, *, method: str) -> PlatformError:
+    """A request that got no answer. If it was a write and the connection was made, the
+    platform may have acted on it: the outcome is unknown, and a retry must look first."""
+    never_sent = isinstance(exc, requests.ConnectTimeout) or (
+        isinstance(exc, requests.ConnectionError) and _refused(exc)
+    )
+    unknown = method.upper() in WRITES and not never_sent
+    message = f"{platform} could not be reached: {exc.__class__.__name__}."
+    if unknown:
+        message = (
+            f"{platform} did not answer ({exc.__class__.__name__}) after the post was sent; "
+            "it may or may not have been made."
+        )
+    return PlatformError(message, outcome_unknown=unknown)
+
+
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _refused(exc: Exception) -> bool:
+    """True when the connection itself failed (refused, no route, DNS): nothing was sent."""
+    text = repr(exc)
+    return any(
+        marker in text
+        for marker in ("NewConnectionError", "Connection refused", "Name or service not known")
+    )
 
 
 @dataclass
@@ -47,6 +79,12 @@ class Capabilities:
     reply_restriction: str = "Replies cannot be restricted on this platform through its API."
     max_images: int = 0
     counts_text_by: str = "characters"
+    # True when sending the same publication twice cannot make two posts (an idempotency
+    # key, a record key chosen before sending). Otherwise a retry after a lost answer first
+    # looks for the post, and parks the publication for a person if it cannot tell.
+    safe_to_resend: bool = True
+    # The channel's default pace, shared by every worker; None: no limit of our own.
+    posts_per_minute: int | None = None
 
 
 @dataclass(frozen=True)

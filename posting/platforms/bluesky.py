@@ -29,7 +29,7 @@ import requests
 from django.conf import settings
 
 from ..credentials import secret_for
-from .base import Adapter, Capabilities, Image, PlatformError, PublishResult
+from .base import Adapter, Capabilities, Image, PlatformError, PublishResult, unreachable
 
 DEFAULT_SERVICE = "https://bsky.app"
 DEFAULT_PDS = "https://bsky.social"
@@ -173,6 +173,7 @@ class BlueskyAdapter(Adapter):
         ),
         max_images=MAX_IMAGES,
         counts_text_by="graphemes",
+        posts_per_minute=25,  # 5,000 points an hour, 3 points per created record
     )
 
     def __init__(self, channel):
@@ -291,7 +292,7 @@ class BlueskyAdapter(Adapter):
                 **kwargs,
             )
         except requests.RequestException as exc:
-            raise PlatformError(f"Bluesky could not be reached: {exc.__class__.__name__}.") from exc
+            raise unreachable("Bluesky", exc, method=method) from exc
         if response.status_code >= 400:
             raise _error(response, what)
         return response
@@ -502,8 +503,13 @@ def _is_not_found(exc: PlatformError) -> bool:
 
 
 def _retry_after(response: requests.Response) -> float | None:
-    """Seconds until `ratelimit-reset` (epoch seconds), else a Retry-After in seconds."""
-    for name in ("ratelimit-reset", "retry-after"):
+    """Seconds until `ratelimit-reset` (epoch seconds) when the window is spent, else a
+    Retry-After in seconds. Every answer carries the reset; on a 503 with requests left in
+    the window it says nothing about when the server will be back."""
+    names = ["retry-after"]
+    if response.status_code == 429 or response.headers.get("ratelimit-remaining") == "0":
+        names.insert(0, "ratelimit-reset")
+    for name in names:
         value = response.headers.get(name, "").strip()
         try:
             number = float(value)

@@ -25,7 +25,7 @@ import requests
 from django.conf import settings
 
 from ..credentials import secret_for
-from .base import Adapter, Capabilities, Image, PlatformError, PublishResult
+from .base import Adapter, Capabilities, Image, PlatformError, PublishResult, unreachable
 
 DEFAULT_BASE = "https://graph.facebook.com/v21.0"
 MAX_MESSAGE = 63206  # the longest a Page post's message may be
@@ -87,6 +87,8 @@ class FacebookAdapter(Adapter):
         ),
         max_images=MAX_IMAGES,
         counts_text_by="characters",
+        safe_to_resend=False,  # the Graph API has no idempotency key
+        posts_per_minute=30,
     )
 
     def __init__(self, channel):
@@ -134,9 +136,7 @@ class FacebookAdapter(Adapter):
                 **kwargs,
             )
         except requests.RequestException as exc:
-            raise PlatformError(
-                f"Facebook could not be reached: {exc.__class__.__name__}."
-            ) from exc
+            raise unreachable("Facebook", exc, method=method) from exc
         try:
             body = response.json()
         except ValueError:

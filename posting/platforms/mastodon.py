@@ -12,7 +12,7 @@ import requests
 from django.conf import settings
 
 from ..credentials import secret_for
-from .base import Adapter, Capabilities, PlatformError, PublishResult
+from .base import Adapter, Capabilities, PlatformError, PublishResult, unreachable
 
 # Mastodon counts every URL as 23 characters and a remote mention by its
 # local part only (app/validators/status_length_validator.rb). A URL does not
@@ -63,6 +63,7 @@ class MastodonAdapter(Adapter):
         reply_restriction="Mastodon's API cannot turn off replies to a post: replies from the "
         "public appear under the City's posts. Moderate them under the City's comment policy "
         "and say so on the account's profile (702.5.1).",
+        posts_per_minute=30,
     )
 
     def text_length(self, text: str) -> int:
@@ -83,9 +84,7 @@ class MastodonAdapter(Adapter):
                 method, self._url(path), timeout=settings.PLATFORM_HTTP_TIMEOUT, **kwargs
             )
         except requests.RequestException as exc:
-            raise PlatformError(
-                f"Mastodon could not be reached: {exc.__class__.__name__}."
-            ) from exc
+            raise unreachable("Mastodon", exc, method=method) from exc
         if response.status_code >= 400:
             raise self._error(response)
         return response

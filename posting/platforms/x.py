@@ -30,7 +30,7 @@ import requests
 from django.conf import settings
 
 from ..credentials import secret_for
-from .base import Adapter, Capabilities, PlatformError, PublishResult
+from .base import Adapter, Capabilities, PlatformError, PublishResult, unreachable
 
 DEFAULT_BASE = "https://api.x.com"
 DEFAULT_WEB = "https://x.com"
@@ -167,6 +167,8 @@ class XAdapter(Adapter):
         ),
         max_images=0,  # media upload is not implemented for X yet
         counts_text_by="weighted characters",
+        safe_to_resend=False,  # POST /2/tweets has no idempotency key
+        posts_per_minute=6,  # 100 posts per user per 15 minutes
     )
 
     def __init__(self, channel):
@@ -190,7 +192,7 @@ class XAdapter(Adapter):
                 **kwargs,
             )
         except requests.RequestException as exc:
-            raise PlatformError(f"X could not be reached: {exc.__class__.__name__}.") from exc
+            raise unreachable("X", exc, method=method) from exc
         try:
             body = response.json()
         except ValueError:
@@ -312,13 +314,15 @@ def _not_found(body: dict[str, Any]) -> bool:
     )
 
 
-def _retry_after(headers) -> float | None:
+def _retry_after(headers, *, limited: bool = True) -> float | None:
     """Seconds until the limit that ran out resets: the 24-hour posting limits first, then
-    the 15-minute window (x-rate-limit-reset, epoch seconds)."""
+    the 15-minute window (x-rate-limit-reset, epoch seconds). Every answer carries the
+    window's reset; unless the answer was a 429 (`limited`) it counts only when spent."""
     now = time.time()
     for prefix in ("x-user-limit-24hour", "x-app-limit-24hour", "x-rate-limit"):
         remaining, reset = headers.get(f"{prefix}-remaining"), headers.get(f"{prefix}-reset")
-        if reset is None or (prefix != "x-rate-limit" and remaining != "0"):
+        window_ran_out = remaining == "0" or (prefix == "x-rate-limit" and limited)
+        if reset is None or not window_ran_out:
             continue
         try:
             return max(0.0, float(reset) - now)
@@ -358,7 +362,7 @@ def _error(response: requests.Response, body: Any, what: str) -> PlatformError:
             f"X could not take {what} just now ({status}: {detail}); it will be tried again.",
             status=status,
             response=body if body is not None else response.text[:500],
-            retry_after=_retry_after(response.headers) if status == 503 else None,
+            retry_after=_retry_after(response.headers, limited=False) if status == 503 else None,
         )
     if status == 401:
         return PlatformError(

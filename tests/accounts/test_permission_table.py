@@ -86,6 +86,74 @@ def objects(city):
         "template": guideline_template().pk,
         "module": TrainingModule.objects.first().slug,
         "record": record,
+        "retention": retention_objects(city),
+        "records": records_objects(city),
+        "incident": incident_objects(city),
+    }
+
+
+def incident_objects(city):
+    """An open incident compiled by the poster, an update it released and a proposal for it."""
+    from posting.incident_models import Incident, IncidentUpdate
+
+    incident = Incident.open(
+        by=city.mayor,
+        title="Gas leak",
+        kind="public_safety",
+        severity="severe",
+        area="Oak Street and 4th Avenue",
+        channels=[city.website, city.mastodon],
+        compilers=[city.poster],
+    )
+    accuracy = {"source": "Fire dispatch", "verified_by": "Battalion Chief R. Ortiz"}
+    update = IncidentUpdate.release_new(
+        incident=incident,
+        by=city.poster,
+        equipment=city.kit(city.poster),
+        body="A gas leak near Oak Street. Avoid the area. For emergencies, call 911.",
+        **accuracy,
+    )
+    proposal = IncidentUpdate.propose(
+        incident=incident, by=city.supervisor, body="Oak Street reopens at 5 PM.", **accuracy
+    )
+    return {"pk": incident.pk, "update": update.pk, "proposal": proposal.pk}
+
+
+def records_objects(city):
+    """A public records request and an export of the records it covers."""
+    from django.utils import timezone
+
+    from records.models import RecordsRequest
+
+    request = RecordsRequest.log(
+        by=city.clerk,
+        requester_name="Riley Reporter",
+        requester_contact="riley@news.example",
+        received_on=timezone.localdate(),
+        text="Every post about the library.",
+        scope={"words": "library"},
+    )
+    return {"request": request.pk, "export": request.export(by=city.clerk).pk}
+
+
+def retention_objects(city):
+    """A series, a hold, a batch waiting for the Clerk and a certificate of one destroyed."""
+    from datetime import timedelta
+
+    from retention.disposition import propose_batches
+    from retention.models import DispositionBatch, LegalHold, RecordRetention, RetentionSeries
+    from retention.schedules import start_clocks
+
+    routine = RetentionSeries.objects.get(code="SOCIAL-POSTS")
+    old = city.published(title="Road closed", category="traffic").archive_records.get()
+    start_clocks(RecordRetention.objects.filter(pk=old.pk), old.recorded_at - timedelta(days=1000))
+    certificate = propose_batches()[0].approve(by=city.clerk)
+    hold = LegalHold.place(by=city.clerk, matter="Doe v. City", reason="Claim", query={"kind": "x"})
+    return {
+        "series": routine.pk,
+        "hold": hold.pk,
+        "batch": DispositionBatch.objects.create(series=routine).pk,
+        "certificate": certificate.pk,
     }
 
 
@@ -104,6 +172,11 @@ NO_ARGUMENTS = {
     "posting:requests",
     "posting:request_new",
     "posting:channels",
+    "posting:emergency",
+    "posting:emergency_start",
+    "posting:scheduled",
+    "posting:incidents",
+    "posting:incident_new",
     "review:queue",
     "review:overrides",
     "review:chains",
@@ -116,6 +189,29 @@ def url_for(name, objects):
     explicit = {
         "news:item": {"post_id": objects["news"].pk},
         "retention:record": {"sequence": objects["record"].sequence},
+        **{
+            name: {"pk": objects["records"]["request"]}
+            for name in (
+                "records:request",
+                "records:request_export",
+                "records:request_exemption",
+                "records:request_release",
+                "records:request_close",
+            )
+        },
+        **{
+            name: {"pk": objects["records"]["export"]}
+            for name in ("records:export", "records:export_progress", "records:export_download")
+        },
+        "retention:series": {"pk": objects["retention"]["series"]},
+        "retention:series_edit": {"pk": objects["retention"]["series"]},
+        "retention:hold": {"pk": objects["retention"]["hold"]},
+        "retention:hold_release": {"pk": objects["retention"]["hold"]},
+        "retention:batch": {"pk": objects["retention"]["batch"]},
+        "retention:batch_approve": {"pk": objects["retention"]["batch"]},
+        "retention:batch_decline": {"pk": objects["retention"]["batch"]},
+        "retention:certificate": {"pk": objects["retention"]["certificate"]},
+        "retention:certificate_csv": {"pk": objects["retention"]["certificate"]},
         "accounts:equipment_decide": {"pk": pk["device"], "decision": "approve"},
         "accounts:authorization": {"pk": pk["authorization"]},
         "accounts:designation_revoke": {"pk": pk["designation"]},
@@ -138,6 +234,34 @@ def url_for(name, objects):
         "checks:edit": {"section": "watch-list", "pk": objects["watch"]},
         "checks:delete": {"section": "watch-list", "pk": objects["watch"]},
         "review:chain": {"pk": objects["chain"]},
+        **{
+            name: {"pk": objects["incident"]["pk"]}
+            for name in (
+                "posting:incident",
+                "posting:incident_live",
+                "posting:incident_publish",
+                "posting:incident_propose",
+                "posting:incident_compilers",
+                "posting:incident_settings",
+                "posting:incident_close",
+                "posting:incident_after_action",
+                "posting:incident_after_action_csv",
+                "news:incident",
+                "news:incident_feed",
+            )
+        },
+        **{
+            name: {"pk": objects["incident"]["pk"], "update": objects["incident"]["proposal"]}
+            for name in ("posting:incident_accept", "posting:incident_decline")
+        },
+        "posting:incident_correct": {
+            "pk": objects["incident"]["pk"],
+            "update": objects["incident"]["update"],
+        },
+        "posting:resolve": {
+            "pk": objects["news"].pk,
+            "publication": objects["news"].publications.get().pk,
+        },
     }
     if name in explicit:
         return reverse(name, kwargs=explicit[name])

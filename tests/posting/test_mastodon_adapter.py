@@ -266,6 +266,7 @@ def test_unreachable_server_is_a_retryable_error(adapter, publication, fake):
         adapter.publish(publication)
 
     assert caught.value.permanent is False
+    assert caught.value.outcome_unknown is False  # refused before anything was sent
     assert "could not be reached" in caught.value.message
 
 

@@ -8,6 +8,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = verify_chain()
+        for line in report.destroyed_lines():
+            self.stdout.write(f"{line}.")
         if not report.intact:
             raise CommandError(
                 f"Archive chain broken at record {report.broken_at}: {report.problem} "

@@ -1,0 +1,143 @@
+"""The retention series a new city starts with, from Washington's Local Government Common
+Records Retention Schedule (CORE), published by the Washington State Archives.
+
+They are defaults, not law: the City Clerk edits every value (with history) and should
+check each series number and period against the CORE edition in force. Where no CORE
+series is cited with confidence, the description says so and the final action is one the
+system never carries out by itself (appraisal or keeping permanently), so that nothing is
+destroyed on a guess.
+
+Used by migration 0005 (with the historical model) and on every migrate (post_migrate,
+connected in RetentionConfig.ready()): a series is created only when its code is missing,
+so the Clerk's edits are never overwritten.
+"""
+
+from posting.models import Category
+
+POST_RECORD_KINDS = ["published", "captured_before_removal", "removed", "platform_version"]
+
+# 702.4 (a) announcements and (g) media releases are the city's executive and council
+# statements: the State Archives appraise them, they are never destroyed automatically.
+STATEMENT_CATEGORIES = [Category.ANNOUNCEMENT.value, Category.MEDIA_RELEASE.value]
+ROUTINE_CATEGORIES = [
+    Category.CRIME_PREVENTION.value,
+    Category.REQUEST_FOR_INFORMATION.value,
+    Category.COMMUNITY_ENGAGEMENT.value,
+    Category.REAL_TIME_SAFETY.value,
+    Category.TRAFFIC.value,
+    Category.RECRUITMENT.value,
+]
+
+CORE = "Washington State Archives, Local Government Common Records Retention Schedule (CORE)"
+
+DEFAULT_SERIES = [
+    {
+        "code": "SOCIAL-STATEMENTS",
+        "title": "Social media posts: announcements and media releases",
+        "description": (
+            "Posts of the city's executive and council statements: 702.4(a) announcements and "
+            "702.4(g) media releases, every version of them on every channel, their take-down "
+            "and what the platform showed. CORE GS50-01-12 (social networking posts and "
+            "comments): retain 2 years after the communication was provided (a post is "
+            "provided until it is taken down), then appraisal by the State Archives. These "
+            "records are never destroyed automatically."
+        ),
+        "retention_years": 2,
+        "clock_event": "taken_down",
+        "final_action": "appraisal",
+        "authority": f"{CORE}, GS50-01-12",
+        "record_kinds": POST_RECORD_KINDS,
+        "categories": STATEMENT_CATEGORIES,
+    },
+    {
+        "code": "SOCIAL-POSTS",
+        "title": "Social media posts: routine information",
+        "description": (
+            "Posts of 702.4(b) crime prevention tips, (c) requests for information, "
+            "(d) community engagement, (e) real-time safety information, (f) traffic "
+            "information and (h) recruitment: every version on every channel, their take-down "
+            "and what the platform showed. CORE GS50-01-12 (social networking posts and "
+            "comments): retain 2 years after the communication was provided (a post is "
+            "provided until it is taken down), then destroy. The approval trail, checks and "
+            "overrides are part of the published record and share its retention."
+        ),
+        "retention_years": 2,
+        "clock_event": "taken_down",
+        "final_action": "destroy",
+        "authority": f"{CORE}, GS50-01-12",
+        "record_kinds": POST_RECORD_KINDS,
+        "categories": ROUTINE_CATEGORIES,
+    },
+    {
+        "code": "TRANSITORY",
+        "title": "Transitory records: drafts, rejected drafts and check results",
+        "description": (
+            "Drafts, drafts returned or rejected, and content check results that never became "
+            "a published post. CORE's transitory records series (GS50-02-04 in the editions "
+            "consulted; confirm the number against the edition in force) allows destruction "
+            "once no longer needed for agency business. The 90 days here are the city's "
+            "choice, not a state figure. The archive captures none of these today: a published "
+            "post's approvals and checks stay with its published record."
+        ),
+        "retention_days": 90,
+        "clock_event": "captured",
+        "final_action": "destroy",
+        "authority": f"{CORE}, transitory records (GS50-02-04; to be confirmed)",
+        "record_kinds": [],
+        "categories": [],
+    },
+    {
+        "code": "SOCIAL-ADMINISTRATION",
+        "title": "Social media administration: emergency stops",
+        "description": (
+            "Emergency stops of publishing and their lifting: who, when, why. No CORE series "
+            "is cited here with confidence: the City Clerk should file these under the series "
+            "the city uses for the administration of its communications. Until then they are "
+            "kept for appraisal, never destroyed automatically; the 6 years are a placeholder."
+        ),
+        "retention_years": 6,
+        "clock_event": "captured",
+        "final_action": "appraisal",
+        "authority": "To be confirmed by the City Clerk against CORE",
+        "record_kinds": ["emergency_stop", "emergency_resume"],
+        "categories": [],
+    },
+    {
+        "code": "RECORDS-CUSTODY",
+        "title": "Custody of public records: requests, exports and certificates of destruction",
+        "description": (
+            "Public records requests, the exports made to answer them, and certificates of "
+            "destruction. Kept permanently until the City Clerk confirms the CORE series for "
+            "public records requests and disposition records; never destroyed automatically."
+        ),
+        "clock_event": "captured",
+        "final_action": "permanent",
+        "authority": "To be confirmed by the City Clerk against CORE (chapter 40.14 RCW)",
+        "record_kinds": ["exported", "records_request", "disposition"],
+        "categories": [],
+    },
+]
+
+
+def load_default_series(series_model) -> int:
+    """Create the default series that are missing; returns how many were created."""
+    created = 0
+    for values in DEFAULT_SERIES:
+        values = dict(values)
+        _, made = series_model.objects.get_or_create(code=values.pop("code"), defaults=values)
+        created += made
+    return created
+
+
+def choose_series(kind: str, category: str | None, candidates):
+    """The series a record is filed under: an active series covering its kind, one that names
+    the post's category before one that takes any category; None when none covers it."""
+    covering = [
+        series
+        for series in candidates
+        if series.is_active
+        and kind in series.record_kinds
+        and (not series.categories or category in series.categories)
+    ]
+    covering.sort(key=lambda series: (not series.categories, series.code))
+    return covering[0] if covering else None

@@ -1,0 +1,162 @@
+"""Finding public records (702.7): by words, date range, channel, category, author and kind.
+
+On PostgreSQL the words are matched with full-text search over every string value in a
+record's payload: the database fills `search_vector` when the record is inserted (trigger
+of migration 0004) and the GIN index `retention_record_words` covers it, so a search over
+a million records reads the index, not the payloads. A destroyed record's vector is erased
+with its payload, so it drops out of word searches.
+Elsewhere (SQLite, for development and tests) each word must appear in the record's
+canonical text, case-insensitively.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import ArchiveRecord
+
+SEARCH_CONFIG = "english"
+SEARCH_FIELDS = ("words", "date_from", "date_to", "channel", "category", "author", "kind")
+
+
+def find_records(
+    *,
+    words: str = "",
+    date_from=None,
+    date_to=None,
+    channel=None,
+    category=None,
+    author=None,
+    kind=None,
+) -> QuerySet[ArchiveRecord]:
+    """The records matching every filter given, newest first; a lazy queryset, safe to stream.
+
+    `date_from` and `date_to` are dates (whole days in the city's time zone, both included)
+    or aware datetimes. `channel` is a Channel, its id, or its slug or name. `category` is a
+    702.4 category value. `author` is a user, their id, or their username. `kind` is one
+    ArchiveRecord.Kind value or a list of them.
+    """
+    # Newest first by time, then number (the same order: append() takes both under one
+    # lock), so that a date range and the order are read from the same index.
+    records = ArchiveRecord.objects.select_related("post", "channel").order_by(
+        "-recorded_at", "-sequence"
+    )
+    records = _with_words(records, words)
+    if date_from:
+        records = records.filter(recorded_at__gte=_start_of(date_from))
+    if date_to:
+        records = records.filter(recorded_at__lt=_end_of(date_to))
+    if channel not in (None, ""):
+        records = records.filter(_channel_filter(channel))
+    if category:
+        records = records.filter(post__category=category)
+    if author not in (None, ""):
+        records = records.filter(_author_filter(author))
+    if kind:
+        kinds = [kind] if isinstance(kind, str) else list(kind)
+        records = records.filter(kind__in=kinds)
+    return records
+
+
+def search_arguments(**arguments) -> dict:
+    """The find_records arguments as plain JSON values (for a saved query such as a hold's scope)."""
+    saved = {}
+    for name, value in arguments.items():
+        if value in (None, "", []):
+            continue
+        if isinstance(value, datetime.datetime | datetime.date):
+            value = value.isoformat()
+        elif hasattr(value, "pk"):
+            value = value.pk
+        saved[name] = value
+    return saved
+
+
+def find_saved(saved: dict) -> QuerySet[ArchiveRecord]:
+    """find_records for a saved query (search_arguments' output)."""
+    arguments = dict(saved)
+    for name in ("date_from", "date_to"):
+        if isinstance(arguments.get(name), str):
+            arguments[name] = _parse_moment(arguments[name])
+    return find_records(**arguments)
+
+
+def describe_saved(saved: dict) -> str:
+    """A saved query in the Clerk's words: 'words “flood”; from 2026-01-01; category Traffic'."""
+    labels = {"date_from": "from", "date_to": "to", "kind": "kind of record"}
+    parts = []
+    for name in SEARCH_FIELDS:
+        if name in saved:
+            parts.append(f"{labels.get(name, name)} {_shown(name, saved[name])}")
+    return "; ".join(parts)
+
+
+def _shown(name: str, value) -> str:
+    from posting.models import Category, Channel
+
+    if name == "words":
+        return f"“{value}”"
+    if name == "category":
+        return dict(Category.choices).get(value, value)
+    if name == "kind":
+        kinds = dict(ArchiveRecord.Kind.choices)
+        return ", ".join(
+            kinds.get(kind, kind) for kind in ([value] if isinstance(value, str) else value)
+        )
+    if name == "channel" and str(value).isdigit():
+        return str(Channel.objects.filter(pk=value).first() or value)
+    if name == "author" and str(value).isdigit():
+        author = get_user_model().objects.filter(pk=value).first()
+        return author.username if author else str(value)
+    return str(value)
+
+
+def _with_words(records: QuerySet, words: str) -> QuerySet:
+    words = (words or "").strip()
+    if not words:
+        return records
+    if connection.vendor == "postgresql":
+        query = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
+        return records.filter(search_vector=query)
+    for word in words.split():
+        records = records.filter(canonical__icontains=word.strip('"'))
+    return records
+
+
+def _start_of(moment) -> datetime.datetime:
+    if isinstance(moment, datetime.datetime):
+        return moment
+    return timezone.make_aware(datetime.datetime.combine(moment, datetime.time.min))
+
+
+def _end_of(moment) -> datetime.datetime:
+    """The first instant after `moment`: the day after a date, or just past a datetime."""
+    if isinstance(moment, datetime.datetime):
+        return moment + datetime.timedelta(microseconds=1)
+    return _start_of(moment + datetime.timedelta(days=1))
+
+
+def _parse_moment(text: str):
+    if "T" in text:
+        return datetime.datetime.fromisoformat(text)
+    return datetime.date.fromisoformat(text)
+
+
+def _channel_filter(channel) -> Q:
+    if hasattr(channel, "pk"):
+        return Q(channel_id=channel.pk)
+    if isinstance(channel, int) or str(channel).isdigit():
+        return Q(channel_id=int(channel))
+    return Q(channel__slug=channel) | Q(channel__name__iexact=channel)
+
+
+def _author_filter(author) -> Q:
+    if isinstance(author, get_user_model()):
+        return Q(post__author_id=author.pk)
+    if isinstance(author, int) or str(author).isdigit():
+        return Q(post__author_id=int(author))
+    return Q(post__author__username=author)

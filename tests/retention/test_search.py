@@ -1,0 +1,129 @@
+"""702.7: the City Clerk finds public records by words, dates, channel, category and author."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+
+from retention.archive import append
+from retention.models import ArchiveRecord
+from retention.search import find_records, find_saved, search_arguments
+
+pytestmark = pytest.mark.django_db
+
+
+def sequences(records):
+    return [record.sequence for record in records]
+
+
+def test_words_find_the_records_that_contain_them(city):
+    library = city.published(title="Library hours", body="The library opens at nine on Monday.")
+    city.published(title="Pool closed", body="The pool is closed for repairs.")
+    found = find_records(words="library")
+    assert sequences(found) == sequences(library.archive_records.all())
+
+
+def test_every_word_must_appear(city):
+    city.published(title="Library hours", body="The library opens at nine.")
+    city.published(title="Library closed", body="The library is closed on Sunday.")
+    assert find_records(words="library closed").count() == 1
+    assert find_records(words="library").count() == 2
+
+
+def test_results_come_newest_first_and_are_not_loaded_all_at_once(city):
+    first = append(kind="published", payload={"text": "council meeting"})
+    second = append(kind="published", payload={"text": "council agenda"})
+    found = find_records(words="council")
+    assert found._result_cache is None  # a lazy queryset: the caller streams it
+    assert sequences(found.iterator()) == [second.sequence, first.sequence]
+
+
+def test_dates_are_whole_days_in_the_city_time_zone(db):
+    with time_machine.travel(
+        datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC), tick=False
+    ):
+        early = append(kind="published", payload={"text": "a"})
+    with time_machine.travel(datetime.datetime(2026, 3, 3, 12, 0, tzinfo=datetime.UTC), tick=False):
+        late = append(kind="published", payload={"text": "b"})
+    day = early.recorded_at.astimezone().date()
+    assert early in find_records(date_from=day, date_to=day)
+    assert late not in find_records(date_from=day, date_to=day)
+    assert sequences(find_records(date_from=late.recorded_at)) == [late.sequence]
+
+
+def test_channel_category_author_and_kind_narrow_the_search(city, publish):
+    news = city.published(title="Traffic on Main", category="traffic")
+    publish(title="Library hours", author=city.supervisor, approver=city.supervisor2)
+    record = news.archive_records.get()
+    assert list(find_records(category="traffic")) == [record]
+    assert list(find_records(author=city.poster)) == [record]
+    assert list(find_records(author="poster")) == [record]
+    assert find_records(channel=city.website).count() == 2
+    assert find_records(channel="city-website").count() == 2
+    assert find_records(channel=city.mastodon).count() == 0
+    assert find_records(kind=ArchiveRecord.Kind.REMOVED).count() == 0
+    assert find_records(kind=[ArchiveRecord.Kind.PUBLISHED]).count() == 2
+
+
+def test_a_saved_search_finds_the_same_records(city):
+    city.published(title="Traffic on Main", category="traffic")
+    saved = search_arguments(
+        words="main", category="traffic", date_from=datetime.date(2020, 1, 1), channel=city.website
+    )
+    assert saved == {
+        "words": "main",
+        "category": "traffic",
+        "date_from": "2020-01-01",
+        "channel": city.website.pk,
+    }
+    assert list(find_saved(saved)) == list(find_records(words="main", category="traffic"))
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="full-text search and its GIN index exist only on PostgreSQL; SQLite matches words",
+)
+def test_postgresql_matches_word_forms_phrases_and_exclusions(city):
+    city.published(title="Libraries", body="Both libraries open late.")
+    assert find_records(words="library").count() == 1  # stemmed: library matches libraries
+    assert find_records(words='"open late"').count() == 1
+    assert find_records(words="library -late").count() == 0
+
+
+def test_the_archive_page_runs_as_many_queries_for_many_records_as_for_few(city, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    city.sign_in_client(client, "clerk")
+    url = reverse("retention:index")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, {"words": "pothole"}).status_code == 200
+        return len(captured)
+
+    city.published(body="Pothole repairs on Elm.")
+    few = queries()
+    for street in ("Oak", "Ash", "Fir"):
+        city.published(body=f"Pothole repairs on {street}.")
+    assert queries() == few
+
+
+def test_the_archive_page_explains_a_bad_search(city, client):
+    from django.urls import reverse
+
+    city.sign_in_client(client, "clerk")
+    response = client.get(
+        reverse("retention:index"), {"date_from": "2026-05-02", "date_to": "2026-05-01"}
+    )
+    assert response.status_code == 400
+    assert "The end date comes before the start date." in response.content.decode()
+
+
+def test_the_archive_page_is_refused_to_staff(city, client):
+    from django.urls import reverse
+
+    city.sign_in_client(client, "staff")
+    assert client.get(reverse("retention:index"), {"words": "x"}).status_code == 403
