@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import GENESIS, ArchiveHead, ArchiveRecord, sha256_hex
@@ -11,6 +11,7 @@ from .schedules import file_record
 
 def append(*, kind: str, payload: dict, post=None, publication=None, channel=None) -> ArchiveRecord:
     with transaction.atomic():
+        _share_referenced_rows(post=post, publication=publication, channel=channel)
         head, _ = ArchiveHead.objects.select_for_update().get_or_create(pk=1)
         sequence = head.sequence + 1
         recorded_at = timezone.now()
@@ -37,6 +38,19 @@ def append(*, kind: str, payload: dict, post=None, publication=None, channel=Non
         head.sequence, head.digest = sequence, record.digest
         head.save(update_fields=["sequence", "digest"])
     return record
+
+
+def _share_referenced_rows(**rows) -> None:
+    """Take the foreign-key locks on the record's post, publication and channel before the
+    chain's head. PostgreSQL checks the keys at commit (FOR KEY SHARE); a transaction holding
+    the post for update while it waits for the head would otherwise deadlock with this one."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for row in rows.values():
+            if row is not None and row.pk is not None:
+                table = connection.ops.quote_name(row._meta.db_table)
+                cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE", [row.pk])  # noqa: S608
 
 
 def archive_publication(publication, raw_response: dict) -> ArchiveRecord:
