@@ -1469,12 +1469,15 @@ class PostingRequest(models.Model):
             attachment=attachment or "",
         )
         request.full_clean()
-        request.save()
+        with transaction.atomic():
+            request.save()
+            request._archive("filed", at=request.created_at)
         return request
 
     def _require_supervisor(self, by) -> None:
         if by.pk != self.supervisor_id:
             raise PermissionDenied("702.3: only the requester's supervisor decides this request.")
+        self._lock()
         if self.status != self.Status.SUBMITTED:
             raise IllegalTransition(f"This request is already {self.get_status_display().lower()}.")
 
@@ -1492,8 +1495,10 @@ class PostingRequest(models.Model):
         self.status, self.forwarded_to, self.draft = self.Status.FORWARDED, to, draft
         self.decided_at, self.decision_note = timezone.now(), note.strip()
         self.save(update_fields=["status", "forwarded_to", "draft", "decided_at", "decision_note"])
+        self._archive("forwarded", at=self.decided_at)
         return draft
 
+    @transaction.atomic
     def decline(self, *, by, reason: str):
         self._require_supervisor(by)
         if not reason.strip():
@@ -1504,14 +1509,77 @@ class PostingRequest(models.Model):
             reason.strip(),
         )
         self.save(update_fields=["status", "decided_at", "decision_note"])
+        self._archive("declined", at=self.decided_at)
 
+    @transaction.atomic
     def withdraw(self, *, by):
         if by.pk != self.requester_id:
             raise PermissionDenied("Only the requester may withdraw this request.")
+        self._lock()
         if self.status != self.Status.SUBMITTED:
             raise IllegalTransition(f"This request is already {self.get_status_display().lower()}.")
         self.status = self.Status.WITHDRAWN
         self.save(update_fields=["status"])
+        self._archive("withdrawn", at=timezone.now())
+
+    def _lock(self) -> None:
+        """Two decisions at once: the second sees the first's status and is refused."""
+        self.status = PostingRequest.objects.select_for_update().get(pk=self.pk).status
+
+    # --- The record (702.7) -----------------------------------------------------------
+    def _archive(self, event: str, *, at):
+        """702.7: a request to post is a public record: as filed, and as decided. Appended in
+        the transaction that changes the request, so neither is kept without the other."""
+        from retention.archive import append
+        from retention.models import ArchiveRecord
+
+        return append(
+            kind=ArchiveRecord.Kind.POSTING_REQUEST,
+            payload={"posting_request": self.as_record(event, at=at)},
+            post=self.draft,
+        )
+
+    def as_record(self, event: str, *, at) -> dict:
+        def person(user):
+            if user is None:
+                return None
+            return {"id": user.pk, "username": user.username, "name": str(user)}
+
+        return {
+            "id": self.pk,
+            "event": event,
+            "at": at.isoformat(),
+            "status": self.status,
+            "status_label": self.get_status_display(),
+            "requester": person(self.requester),
+            "supervisor": person(self.supervisor),
+            "what": self.what,
+            "why": self.why,
+            "audience": self.audience,
+            "urgency": self.urgency,
+            "category": self.category,
+            "forwarded_to": person(self.forwarded_to),
+            "draft": self.draft_id,
+            "decision_note": self.decision_note,
+            "created_at": self.created_at.isoformat(),
+            "decided_at": self.decided_at.isoformat() if self.decided_at else None,
+            "attachment": self._attachment_record(),
+        }
+
+    def _attachment_record(self) -> dict | None:
+        """The file's name and the SHA-256 of its stored bytes; the bytes stay in storage."""
+        if not self.attachment:
+            return None
+        digest = hashlib.sha256()
+        with self.attachment.open("rb") as stored:
+            for chunk in stored.chunks():
+                digest.update(chunk)
+        return {
+            "name": self.attachment.name.rsplit("/", 1)[-1],
+            "stored_as": self.attachment.name,
+            "size": self.attachment.size,
+            "sha256": digest.hexdigest(),
+        }
 
 
 from .incident_models import *  # noqa

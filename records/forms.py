@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from posting.models import Category, Channel
+from retention.forms import IncidentChoiceField
 from retention.models import ArchiveRecord
 from retention.search import search_arguments
 
@@ -59,6 +60,7 @@ class SearchFilters(forms.Form):
         empty_label="Any author",
         widget=SELECT,
     )
+    incident = IncidentChoiceField(required=False, widget=SELECT)
     kind = forms.ChoiceField(
         label="Kind of record",
         required=False,
@@ -83,6 +85,7 @@ class SearchFilters(forms.Form):
             channel=data["channel"].slug if data["channel"] else None,
             category=data["category"],
             author=data["author"].username if data["author"] else None,
+            incident=data["incident"],
             kind=data["kind"],
         )
 

@@ -245,14 +245,29 @@ QUERY_LABELS = {
     "channel": "channel",
     "category": "category",
     "author": "author",
+    "incident": "incident",
     "kind": "kind",
 }
 
 
 def describe_query(query: dict) -> str:
     """The filters in words, for pages, e-mail and the custody log."""
-    parts = [f"{QUERY_LABELS.get(name, name)} {value!s}" for name, value in query.items() if value]
+    parts = [
+        f"{QUERY_LABELS.get(name, name)} {_query_value(name, value)}"
+        for name, value in query.items()
+        if value
+    ]
     return "; ".join(parts) if parts else "every record"
+
+
+def _query_value(name: str, value) -> str:
+    """Incidents are saved by number; the summary names them too."""
+    if name == "incident":
+        from posting.models import Incident
+
+        incident = Incident.objects.filter(pk=value).first()
+        return f"{value} ({incident.title})" if incident else str(value)
+    return str(value)
 
 
 # --- Public records requests -----------------------------------------------------

@@ -2,14 +2,31 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from posting.models import Category, Channel
+from posting.models import Category, Channel, Incident
 
 from .models import ArchiveRecord, RetentionSeries
-from .search import search_arguments
+from .search import SEARCH_FIELDS, search_arguments
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "usa-input"}, format="%Y-%m-%d")
 MAX_PICKED = 10000
+
+
+class IncidentChoiceField(forms.ModelChoiceField):
+    """Incidents by title and the day they opened: titles like “Gas leak” recur."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Incident (702.4.1)")
+        kwargs.setdefault("empty_label", "Any incident")
+        kwargs.setdefault(
+            "help_text", "Its posts on every channel, and its own records: opened, updates, closed."
+        )
+        super().__init__(queryset=Incident.objects.order_by("-opened_at"), **kwargs)
+
+    def label_from_instance(self, incident) -> str:
+        opened = timezone.localtime(incident.opened_at).date().isoformat()
+        return f"{incident.title} (opened {opened})"
 
 
 def add_model_errors(form, error) -> None:
@@ -54,6 +71,7 @@ class ArchiveSearchForm(forms.Form):
         empty_label="Anyone",
         widget=forms.Select({"class": "usa-select"}),
     )
+    incident = IncidentChoiceField(required=False, widget=forms.Select({"class": "usa-select"}))
     kind = forms.ChoiceField(
         choices=[("", "Any kind"), *ArchiveRecord.Kind.choices],
         required=False,
@@ -183,7 +201,7 @@ class LegalHoldForm(ArchiveSearchForm):
     )
 
     field_order = ["matter", "reason", "record_numbers"]
-    SCOPE_FIELDS = ("words", "date_from", "date_to", "channel", "category", "author", "kind")
+    SCOPE_FIELDS = SEARCH_FIELDS
 
     def clean_record_numbers(self):
         numbers = parse_record_numbers(self.cleaned_data.get("record_numbers", ""))

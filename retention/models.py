@@ -92,6 +92,7 @@ class ArchiveRecord(models.Model):
         INCIDENT_OPENED = "incident_opened", "Incident opened (702.4.1)"
         INCIDENT_UPDATE = "incident_update", "Incident update: source and verification (702.4.1)"
         INCIDENT_CLOSED = "incident_closed", "Incident closed, with its after-action timeline"
+        POSTING_REQUEST = "posting_request", "Posting request (702.3)"
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     kind = models.CharField(max_length=30, choices=Kind.choices)

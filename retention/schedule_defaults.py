@@ -103,6 +103,26 @@ DEFAULT_SERIES = [
         "categories": [],
     },
     {
+        "code": "POSTING-REQUESTS",
+        "title": "Posting requests (702.3)",
+        "description": (
+            "Requests from employees who are not authorized to post, made through their "
+            "supervisor (702.3): each as filed and as decided (forwarded to an authorized "
+            "poster, declined or withdrawn), with the attachment's name and SHA-256. A "
+            "forwarded request records why the city published a post and a declined one why "
+            "it did not, so they are not treated as transitory. No CORE series is cited here "
+            "with confidence: the City Clerk should confirm one. Until then they are kept for "
+            "appraisal, never destroyed automatically; the 2 years, those of the posts they "
+            "lead to (GS50-01-12), are a placeholder."
+        ),
+        "retention_years": 2,
+        "clock_event": "captured",
+        "final_action": "appraisal",
+        "authority": "To be confirmed by the City Clerk against CORE",
+        "record_kinds": ["posting_request"],
+        "categories": [],
+    },
+    {
         "code": "RECORDS-CUSTODY",
         "title": "Custody of public records: requests, exports and certificates of destruction",
         "description": (

@@ -1,4 +1,5 @@
-"""Finding public records (702.7): by words, date range, channel, category, author and kind.
+"""Finding public records (702.7): by words, date range, channel, category, author, incident
+and kind.
 
 On PostgreSQL the words are matched with full-text search over every string value in a
 record's payload: the database fills `search_vector` when the record is inserted (trigger
@@ -20,7 +21,21 @@ from django.utils import timezone
 from .models import ArchiveRecord
 
 SEARCH_CONFIG = "english"
-SEARCH_FIELDS = ("words", "date_from", "date_to", "channel", "category", "author", "kind")
+SEARCH_FIELDS = (
+    "words",
+    "date_from",
+    "date_to",
+    "channel",
+    "category",
+    "author",
+    "incident",
+    "kind",
+)
+INCIDENT_KINDS = (
+    ArchiveRecord.Kind.INCIDENT_OPENED,
+    ArchiveRecord.Kind.INCIDENT_UPDATE,
+    ArchiveRecord.Kind.INCIDENT_CLOSED,
+)
 
 
 def find_records(
@@ -31,6 +46,7 @@ def find_records(
     channel=None,
     category=None,
     author=None,
+    incident=None,
     kind=None,
 ) -> QuerySet[ArchiveRecord]:
     """The records matching every filter given, newest first; a lazy queryset, safe to stream.
@@ -38,7 +54,8 @@ def find_records(
     `date_from` and `date_to` are dates (whole days in the city's time zone, both included)
     or aware datetimes. `channel` is a Channel, its id, or its slug or name. `category` is a
     702.4 category value. `author` is a user, their id, or their username. `kind` is one
-    ArchiveRecord.Kind value or a list of them.
+    ArchiveRecord.Kind value or a list of them. `incident` is an Incident or its id: the
+    records of its posts and its own records (opened, each update, closed; 702.4.1).
     """
     # Newest first by time, then number (the same order: append() takes both under one
     # lock), so that a date range and the order are read from the same index.
@@ -56,6 +73,8 @@ def find_records(
         records = records.filter(post__category=category)
     if author not in (None, ""):
         records = records.filter(_author_filter(author))
+    if incident not in (None, ""):
+        records = records.filter(_incident_filter(incident))
     if kind:
         kinds = [kind] if isinstance(kind, str) else list(kind)
         records = records.filter(kind__in=kinds)
@@ -109,6 +128,10 @@ def _shown(name: str, value) -> str:
         )
     if name == "channel" and str(value).isdigit():
         return str(Channel.objects.filter(pk=value).first() or value)
+    if name == "incident" and str(value).isdigit():
+        from posting.models import Incident
+
+        return str(Incident.objects.filter(pk=value).first() or value)
     if name == "author" and str(value).isdigit():
         author = get_user_model().objects.filter(pk=value).first()
         return author.username if author else str(value)
@@ -160,3 +183,11 @@ def _author_filter(author) -> Q:
     if isinstance(author, int) or str(author).isdigit():
         return Q(post__author_id=int(author))
     return Q(post__author__username=author)
+
+
+def _incident_filter(incident) -> Q:
+    """The incident's own records carry it in their payload; its posts' records by the post."""
+    incident_id = int(getattr(incident, "pk", incident))
+    return Q(post__incident_id=incident_id) | Q(
+        kind__in=INCIDENT_KINDS, payload__incident__id=incident_id
+    )

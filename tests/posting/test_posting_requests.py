@@ -1,4 +1,7 @@
-"""702.3: requests to post by employees who are not authorized go through supervisory channels."""
+"""702.3: requests to post by employees who are not authorized go through supervisory channels.
+702.7: each request is a public record, archived as filed and as decided."""
+
+import hashlib
 
 import pytest
 from django.core import mail
@@ -6,7 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from posting.models import PostingRequest, PostState
+from posting.models import IllegalTransition, PostingRequest, PostState
+from retention.archive import verify_chain
+from retention.models import ArchiveRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +122,117 @@ def test_others_cannot_see_a_request_or_its_attachment(client, city):
     assert client.get(reverse("posting:request_attachment", args=[request.pk])).status_code == 403
     city.sign_in_client(client, "supervisor")
     assert client.get(reverse("posting:request_attachment", args=[request.pk])).status_code == 200
+
+
+# --- The record of each request (702.7) ----------------------------------------------
+
+POSTING_REQUEST = ArchiveRecord.Kind.POSTING_REQUEST
+
+
+def request_records():
+    return [r.payload["posting_request"] for r in ArchiveRecord.objects.order_by("sequence")]
+
+
+def test_702_7_a_filed_request_is_archived_as_filed(city):
+    request = file_request(city, category="community_engagement")
+    record = ArchiveRecord.objects.get(kind=POSTING_REQUEST)
+    filed = record.payload["posting_request"]
+    assert filed["id"] == request.pk and filed["event"] == "filed"
+    assert filed["status"] == PostingRequest.Status.SUBMITTED
+    assert filed["requester"]["username"] == "staff"
+    assert filed["supervisor"]["username"] == "supervisor"
+    assert filed["what"] == request.what and filed["why"] == request.why
+    assert filed["audience"] == "Pool users and parents"
+    assert filed["urgency"] == "soon" and filed["category"] == "community_engagement"
+    assert filed["created_at"] == request.created_at.isoformat()
+    assert filed["decided_at"] is None and filed["decision_note"] == ""
+    assert filed["attachment"] is None
+    assert verify_chain().intact
+
+
+def test_702_7_the_attachment_is_kept_by_name_and_sha256_not_its_bytes(city):
+    content = b"%PDF-1.4 a map of the pool closure"
+    file_request(city, attachment=SimpleUploadedFile("pool-map.pdf", content))
+    record = ArchiveRecord.objects.get(kind=POSTING_REQUEST)
+    attachment = record.payload["posting_request"]["attachment"]
+    assert attachment["name"] == "pool-map.pdf"
+    assert attachment["sha256"] == hashlib.sha256(content).hexdigest()
+    assert attachment["size"] == len(content)
+    assert "a map of the pool closure" not in record.canonical
+
+
+def test_702_7_forwarding_is_archived_with_the_poster_the_draft_and_the_note(city):
+    request = file_request(city)
+    draft = request.forward(
+        by=city.supervisor,
+        to=city.poster,
+        title="Pool closes early Friday",
+        category="announcement",
+        note="Please post by Thursday noon.",
+    )
+    filed, forwarded = request_records()
+    assert filed["event"] == "filed"
+    assert forwarded["event"] == "forwarded"
+    assert forwarded["status"] == PostingRequest.Status.FORWARDED
+    assert forwarded["forwarded_to"]["username"] == "poster"
+    assert forwarded["draft"] == draft.pk
+    assert forwarded["decision_note"] == "Please post by Thursday noon."
+    assert forwarded["decided_at"] == request.decided_at.isoformat()
+    assert ArchiveRecord.objects.filter(kind=POSTING_REQUEST, post=draft).count() == 1
+    assert verify_chain().intact
+
+
+def test_702_7_declining_is_archived_with_the_reason(city):
+    request = file_request(city)
+    request.decline(by=city.supervisor, reason="Already on the parks calendar.")
+    _, declined = request_records()
+    assert declined["event"] == "declined"
+    assert declined["status"] == PostingRequest.Status.DECLINED
+    assert declined["decision_note"] == "Already on the parks calendar."
+    assert declined["forwarded_to"] is None and declined["draft"] is None
+    assert verify_chain().intact
+
+
+def test_702_7_withdrawing_is_archived(city):
+    request = file_request(city)
+    request.withdraw(by=city.staff)
+    _, withdrawn = request_records()
+    assert withdrawn["event"] == "withdrawn"
+    assert withdrawn["status"] == PostingRequest.Status.WITHDRAWN
+    assert verify_chain().intact
+
+
+def test_a_refused_decision_archives_nothing(city):
+    request = file_request(city)
+    with pytest.raises(PermissionDenied):
+        request.decline(by=city.supervisor2, reason="No.")
+    with pytest.raises(ValidationError):
+        request.decline(by=city.supervisor, reason=" ")
+    with pytest.raises(PermissionDenied):
+        request.withdraw(by=city.poster)
+    assert ArchiveRecord.objects.filter(kind=POSTING_REQUEST).count() == 1
+
+
+def test_a_request_decided_elsewhere_meanwhile_is_not_decided_twice(city):
+    request = file_request(city)
+    PostingRequest.objects.get(pk=request.pk).withdraw(by=city.staff)
+    with pytest.raises(IllegalTransition):
+        request.decline(by=city.supervisor, reason="Already on the parks calendar.")
+    assert [r["event"] for r in request_records()] == ["filed", "withdrawn"]
+
+
+def test_702_7_posting_requests_are_filed_under_their_own_series(city):
+    request = file_request(city)
+    request.decline(by=city.supervisor, reason="Already on the parks calendar.")
+    for record in ArchiveRecord.objects.filter(kind=POSTING_REQUEST):
+        assert record.retention.series.code == "POSTING-REQUESTS"
+        assert record.retention.clock_started_at == record.recorded_at
+        assert record.retention.series.final_action == "appraisal"
+
+
+def test_702_7_a_request_that_cannot_be_filed_leaves_no_record(city):
+    with pytest.raises(ValidationError):
+        file_request(city, requester=city.outsider)
+    with pytest.raises(ValidationError):
+        file_request(city, audience="")
+    assert not ArchiveRecord.objects.exists()

@@ -8,9 +8,11 @@ import bagit
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
+from posting.models import Incident, IncidentKind
 from records.bag import check_bag
-from records.models import CustodyEntry
+from records.models import CustodyEntry, ExportJob
 from retention.archive import append
 from retention.models import ArchiveRecord
 
@@ -89,6 +91,8 @@ def test_the_command_line_export_is_archived_with_who_ran_it(archive, tmp_path):
         (["--category", "gossip"], "No category 'gossip'. Categories: announcement,"),
         (["--author", "nobody"], "No user 'nobody'."),
         (["--kind", "tweet"], "No kind of record 'tweet'. Kinds: published,"),
+        (["--incident", "999"], "No incident '999': give the incident's number"),
+        (["--incident", "gas"], "No incident 'gas': give the incident's number"),
     ],
 )
 def test_bad_arguments_get_a_clear_message_and_write_nothing(archive, tmp_path, arguments, message):
@@ -97,6 +101,33 @@ def test_bad_arguments_get_a_clear_message_and_write_nothing(archive, tmp_path, 
     assert str(refused.value).startswith(message)
     assert not (tmp_path / "out").exists()
     assert not ArchiveRecord.objects.filter(kind="exported").exists()
+
+
+def water_main_break(city):
+    """An incident opened by the Mayor's office: its opening is archived (702.4.1)."""
+    return Incident.open(
+        by=city.mayor,
+        title="Water main break",
+        kind=IncidentKind.PUBLIC_SAFETY,
+        severity="moderate",
+        area="Elm Street at 2nd Avenue",
+        channels=[city.website],
+        compilers=[city.poster],
+    )
+
+
+def test_702_4_1_an_incident_exports_its_posts_records_and_its_own(archive, city, tmp_path):
+    incident = water_main_break(city)
+    opened = ArchiveRecord.objects.get(kind=ArchiveRecord.Kind.INCIDENT_OPENED)
+    output = run("export_records", "--out", str(tmp_path), "--incident", str(incident.pk))
+    assert "Records: 1 selected" in output
+    bag = bagit.Bag(str(bag_in(output)))
+    bag.validate()
+    assert [p.name for p in (bag_in(output) / "data" / "records").iterdir()] == [
+        f"{opened.sequence}.json"
+    ]
+    assert json.loads(bag.info["Query"]) == {"incident": incident.pk}
+    assert "incident " + str(incident.pk) + " (Water main break)" in bag.info["Query-Description"]
 
 
 def test_out_must_be_a_folder(archive, tmp_path):
@@ -148,3 +179,13 @@ def test_verify_export_refuses_a_bag_signed_by_another_key(archive, tmp_path):
 def test_verify_export_needs_a_bag(tmp_path):
     with pytest.raises(CommandError, match="is neither a bag folder nor a zip file"):
         run("verify_export", str(tmp_path / "missing"))
+
+
+def test_702_4_1_the_export_page_picks_an_incidents_records(archive, city, client):
+    incident = water_main_break(city)
+    city.sign_in_client(client, "clerk")
+    page = client.get(reverse("records:exports"), {"incident": incident.pk})
+    assert page.status_code == 200
+    assert "1 record matches" in page.content.decode()
+    client.post(reverse("records:export_new"), {"incident": incident.pk})
+    assert ExportJob.objects.get().query == {"incident": incident.pk}

@@ -1,4 +1,5 @@
-"""702.7: the City Clerk finds public records by words, dates, channel, category and author."""
+"""702.7: the City Clerk finds public records by words, dates, channel, category, author and
+incident."""
 
 import datetime
 
@@ -8,7 +9,7 @@ from django.db import connection
 
 from retention.archive import append
 from retention.models import ArchiveRecord
-from retention.search import find_records, find_saved, search_arguments
+from retention.search import describe_saved, find_records, find_saved, search_arguments
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,127 @@ def test_the_archive_page_is_refused_to_staff(city, client):
 
     city.sign_in_client(client, "staff")
     assert client.get(reverse("retention:index"), {"words": "x"}).status_code == 403
+
+
+# --- By incident (702.4.1) ------------------------------------------------------------
+
+ACCURACY = {"source": "Fire dispatch, call 26-1187", "verified_by": "Battalion Chief R. Ortiz"}
+
+
+def open_incident(city, title):
+    from posting.models import Incident, IncidentKind
+
+    return Incident.open(
+        by=city.mayor,
+        title=title,
+        kind=IncidentKind.PUBLIC_SAFETY,
+        severity="severe",
+        area="Oak Street between 3rd and 5th Avenue",
+        channels=[city.website],
+        compilers=[city.poster],
+    )
+
+
+def published_update(city, incident, body):
+    """A compiler's update, approved by a supervisor and published on the website."""
+    from posting.models import IncidentUpdate
+    from posting.platforms import PublishResult
+    from posting.publishing import record_success
+
+    update = IncidentUpdate.release_new(
+        incident=incident, by=city.poster, equipment=city.kit(city.poster), body=body, **ACCURACY
+    )
+    post = update.post
+    if not post.publications.exists():
+        city.approve(post)
+    publication = post.publications.get()
+    record_success(publication, PublishResult(f"news-{post.pk}", "http://127.0.0.1/news/", {}))
+    post.settle()
+    return update
+
+
+@pytest.fixture
+def incidents(city):
+    gas = open_incident(city, "Gas leak")
+    published_update(city, gas, "Crews are still working on the gas leak near Oak Street.")
+    flood = open_incident(city, "Flooding")
+    city.published(title="Library hours")
+    return {"gas": gas, "flood": flood}
+
+
+def test_702_4_1_an_incident_finds_its_posts_records_and_its_own(incidents):
+    gas = incidents["gas"]
+    found = find_records(incident=gas)
+    assert sorted(record.kind for record in found) == [
+        ArchiveRecord.Kind.INCIDENT_OPENED,
+        ArchiveRecord.Kind.INCIDENT_UPDATE,
+        ArchiveRecord.Kind.PUBLISHED,
+    ]
+    for record in found:
+        if record.post:
+            assert record.post.incident == gas
+        else:
+            assert record.payload["incident"]["id"] == gas.pk
+    assert sequences(find_records(incident=gas.pk)) == sequences(found)
+    assert sequences(find_records(incident=str(gas.pk))) == sequences(found)
+
+
+def test_702_4_1_another_incidents_records_and_other_posts_are_left_out(incidents):
+    flood = incidents["flood"]
+    (opened,) = find_records(incident=flood)
+    assert opened.kind == ArchiveRecord.Kind.INCIDENT_OPENED
+    assert opened.payload["incident"]["id"] == flood.pk
+    assert not find_records(incident=incidents["gas"], words="library").exists()
+
+
+def test_an_incident_search_narrows_with_the_other_filters(incidents):
+    gas = incidents["gas"]
+    (published,) = find_records(incident=gas, kind=ArchiveRecord.Kind.PUBLISHED)
+    assert published.post.incident == gas
+    assert find_records(incident=gas, words="crews").count() == 2  # the update and its post
+    assert find_records(incident=gas, category="announcement").count() == 0
+
+
+def test_a_saved_incident_search_finds_the_same_records_and_reads_in_words(incidents):
+    gas = incidents["gas"]
+    saved = search_arguments(incident=gas, kind=ArchiveRecord.Kind.PUBLISHED)
+    assert saved == {"incident": gas.pk, "kind": "published"}
+    assert list(find_saved(saved)) == list(find_records(incident=gas, kind="published"))
+    assert describe_saved(saved) == "incident Gas leak; kind of record Published version"
+
+
+def test_the_archive_page_searches_by_incident(incidents, client, city):
+    from django.urls import reverse
+
+    city.sign_in_client(client, "clerk")
+    page = client.get(reverse("retention:index"), {"incident": incidents["gas"].pk})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "3 records." in html
+    assert "Gas leak (opened " in html  # the incident as the filter offers it
+    assert "Library hours" not in html
+
+
+def test_the_archive_page_explains_an_unknown_incident(city, client):
+    from django.urls import reverse
+
+    city.sign_in_client(client, "clerk")
+    response = client.get(reverse("retention:index"), {"incident": "999"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_a_legal_hold_may_cover_an_incident(incidents, city):
+    from retention.forms import LegalHoldForm
+
+    gas = incidents["gas"]
+    form = LegalHoldForm(
+        {
+            "matter": "Oak Street gas leak claim",
+            "reason": "A claim is expected.",
+            "incident": gas.pk,
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert form.saved() == {"incident": gas.pk}
+    assert list(find_saved(form.saved())) == list(find_records(incident=gas))

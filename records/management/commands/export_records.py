@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from posting.models import Category, Channel
+from posting.models import Category, Channel, Incident
 from retention.models import ArchiveRecord
 from retention.search import search_arguments
 
@@ -19,6 +19,15 @@ def _date(text: str) -> datetime.date:
         return datetime.date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"{text!r} is not a date: write it as YYYY-MM-DD.") from None
+
+
+def _incident(number: str) -> Incident:
+    incident = Incident.objects.filter(pk=number).first() if number.isdigit() else None
+    if incident is None:
+        raise CommandError(
+            f"No incident {number!r}: give the incident's number, as in its page's address."
+        )
+    return incident
 
 
 class Command(BaseCommand):
@@ -35,6 +44,10 @@ class Command(BaseCommand):
         parser.add_argument("--category", help="A 702.4 content category, e.g. announcement.")
         parser.add_argument("--query", default="", help="Words every record must contain.")
         parser.add_argument("--author", help="The username of the posts' author.")
+        parser.add_argument(
+            "--incident",
+            help="An incident's number: its posts' records and its own (702.4.1).",
+        )
         parser.add_argument("--kind", help="A kind of record, e.g. published.")
         parser.add_argument("--zip", action="store_true", help="Also zip the bag beside it.")
 
@@ -80,6 +93,7 @@ class Command(BaseCommand):
         author = options["author"]
         if author and not User.objects.filter(username=author).exists():
             raise CommandError(f"No user {author!r}.")
+        incident = _incident(options["incident"]) if options["incident"] else None
         kind = options["kind"]
         if kind and kind not in ArchiveRecord.Kind.values:
             kinds = ", ".join(ArchiveRecord.Kind.values)
@@ -91,5 +105,6 @@ class Command(BaseCommand):
             channel=channel,
             category=category,
             author=author,
+            incident=incident,
             kind=kind,
         )
