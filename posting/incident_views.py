@@ -593,11 +593,3 @@ class IncidentFeed(NewsFeed):
 
     def items(self, obj):
         return obj[1]
-
-    def item_title(self, item):
-        return ("[Corrected] " if item.corrected_by else "") + item.post.title
-
-    def item_description(self, item):
-        if item.corrected_by:
-            return f"{item.post.body}\n\nCorrected: see “{item.corrected_by.post.title}”."
-        return item.post.body

@@ -712,6 +712,25 @@ class Post(models.Model):
         """The approval that covers the content as it stands now, if any."""
         return self.approvals.valid_for(self.content_digest()).first()
 
+    def in_reply_to_publication(self, channel) -> "Publication | None":
+        """What this post answers on `channel`: a correction answers the update it corrects
+        (702.4.1), when that update is published there. None when there is nothing to answer."""
+        if self.incident_id is None:
+            return None
+        # The reverse one-to-one raises a subclass of AttributeError when there is no update.
+        update = getattr(self, "incident_update", None)
+        if update is None or update.corrects_id is None:
+            return None
+        return (
+            Publication.objects.filter(
+                post__incident_update=update.corrects_id,
+                channel=channel,
+                status=Publication.Status.PUBLISHED,
+            )
+            .exclude(remote_id="")
+            .first()
+        )
+
     @transaction.atomic
     def release(self):
         """Hand an approved, due post to the publishing workers: one publication per channel.

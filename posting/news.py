@@ -7,16 +7,42 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, linebreaks
 
 from .models import Publication
 
 
 def published_on_website():
-    return Publication.objects.on_website().order_by("-published_at")
+    return (
+        Publication.objects.on_website()
+        .select_related("post__incident_update")
+        .prefetch_related("post__incident_update__corrections__post")
+        .order_by("-published_at")
+    )
+
+
+def with_corrections(publications) -> list:
+    """The publications, each with `corrected_by`: the website publication of the correction
+    that supersedes its incident update (702.4.1), or None. One query for all of them."""
+    publications = list(publications)
+    correction_post = {}
+    for publication in publications:
+        update = getattr(publication.post, "incident_update", None)
+        later = update.superseding() if update is not None else None
+        if later is not None:
+            correction_post[publication.pk] = later.post_id
+    on_website = {
+        p.post_id: p
+        for p in Publication.objects.on_website().filter(post_id__in=correction_post.values())
+    }
+    for publication in publications:
+        publication.corrected_by = on_website.get(correction_post.get(publication.pk))
+    return publications
 
 
 def news_index(request):
     page = Paginator(published_on_website(), 20).get_page(request.GET.get("page"))
+    page.object_list = with_corrections(page.object_list)
     return render(request, "news/index.html", {"page": page})
 
 
@@ -24,6 +50,7 @@ def news_item(request, post_id):
     publication = published_on_website().filter(post_id=post_id).first()
     if publication is None:
         raise Http404("No such news item.")
+    [publication] = with_corrections([publication])
     return render(request, "news/item.html", {"publication": publication, "post": publication.post})
 
 
@@ -40,13 +67,27 @@ class NewsFeed(Feed):
         return reverse("news:index")
 
     def items(self):
-        return published_on_website()[:50]
+        return with_corrections(published_on_website()[:50])
 
     def item_title(self, item):
-        return item.post.title
+        # 702.4.1: a reader who saw the update learns from the title that it was corrected.
+        return ("[Corrected] " if item.corrected_by else "") + item.post.title
 
     def item_description(self, item):
-        return item.post.body
+        """HTML (Atom's summary type "html"), built from escaped text."""
+        text = linebreaks(item.post.body, autoescape=True)
+        if item.corrected_by is None:
+            return text
+        correction = item.corrected_by
+        return text + format_html(
+            '<p>Corrected: see <a href="{}">{}</a>.</p>',
+            self.absolute(reverse("news:item", args=[correction.post_id])),
+            correction.post.title,
+        )
+
+    @staticmethod
+    def absolute(path: str) -> str:
+        return f"{settings.SITE_URL}{path}"
 
     def item_link(self, item):
         return reverse("news:item", args=[item.post_id])
@@ -60,7 +101,8 @@ class NewsFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.published_at
+        # A correction updates the entry it corrects, so feed readers show it again.
+        return item.corrected_by.published_at if item.corrected_by else item.published_at
 
     def item_categories(self, item):
         return [item.post.get_category_display()]

@@ -115,7 +115,8 @@ def send(publication: Publication):
             ) from exc
         if existing is not None:
             return existing
-    return adapter.publish(publication)
+    reply_to = publication.post.in_reply_to_publication(publication.channel)
+    return adapter.publish(publication, reply_to=reply_to)
 
 
 def handle_platform_error(publication: Publication, exc: PlatformError) -> None:

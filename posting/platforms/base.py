@@ -85,6 +85,10 @@ class Capabilities:
     safe_to_resend: bool = True
     # The channel's default pace, shared by every worker; None: no limit of our own.
     posts_per_minute: int | None = None
+    # True when a post can go out as a reply under an earlier post of the same account, so a
+    # correction is threaded under the update it corrects (702.4.1). Otherwise the correction
+    # is a post of its own that begins "Correction:".
+    can_reply: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,10 @@ class Adapter:
     def text_length(self, text: str) -> int:
         return len(text)
 
-    def publish(self, publication) -> PublishResult:
+    def publish(self, publication, *, reply_to=None) -> PublishResult:
+        """Make the post. `reply_to` is the published Publication on this channel that the
+        post answers (a correction answers the update it corrects); an adapter that cannot
+        reply (`capabilities.can_reply` False) posts on its own and ignores it."""
         raise NotImplementedError
 
     def delete(self, publication) -> None:

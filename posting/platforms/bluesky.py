@@ -174,6 +174,7 @@ class BlueskyAdapter(Adapter):
         max_images=MAX_IMAGES,
         counts_text_by="graphemes",
         posts_per_minute=25,  # 5,000 points an hour, 3 points per created record
+        can_reply=True,  # a reply ref to the post's uri and cid
     )
 
     def __init__(self, channel):
@@ -412,7 +413,9 @@ class BlueskyAdapter(Adapter):
         return {"$type": "app.bsky.embed.images", "images": entries}
 
     # --- The interface -----------------------------------------------------------------
-    def post_record(self, text: str, *, embed: dict | None = None) -> dict[str, Any]:
+    def post_record(
+        self, text: str, *, embed: dict | None = None, reply: dict | None = None
+    ) -> dict[str, Any]:
         record: dict[str, Any] = {
             "$type": POST,
             "text": text,
@@ -424,15 +427,34 @@ class BlueskyAdapter(Adapter):
             record["facets"] = facets
         if embed:
             record["embed"] = embed
+        if reply:
+            record["reply"] = reply
         return record
 
-    def publish(self, publication, images: list[Image] | None = None) -> PublishResult:
+    def reply_ref(self, publication) -> dict[str, Any] | None:
+        """`app.bsky.feed.post#replyRef` to the published `publication`: strong refs (uri and
+        cid) to it as the parent and to its thread's root. The record is read afresh, so the
+        cid is the one the repo holds now; None when the post is gone."""
+        found = self._get_record(POST, self._rkey(publication))
+        if found is None:
+            return None
+        parent = {"uri": found["uri"], "cid": found["cid"]}
+        root = ((found.get("value") or {}).get("reply") or {}).get("root") or parent
+        return {"root": root, "parent": parent}
+
+    def publish(
+        self, publication, images: list[Image] | None = None, *, reply_to=None
+    ) -> PublishResult:
+        """A reply is still gated: the root's thread gate governs the whole thread, and the
+        author of the root may always reply under it."""
         rkey = rkey_for(publication)
         existing = self.find_existing(publication)
         if existing is not None:
             return existing
         record = self.post_record(
-            publication.post.body, embed=self.images_embed(images) if images else None
+            publication.post.body,
+            embed=self.images_embed(images) if images else None,
+            reply=self.reply_ref(reply_to) if reply_to is not None else None,
         )
         created = self._create_record(POST, rkey, record)
         gate = self._ensure_threadgate(created["uri"], rkey, look=False)

@@ -89,6 +89,7 @@ class FacebookAdapter(Adapter):
         counts_text_by="characters",
         safe_to_resend=False,  # the Graph API has no idempotency key
         posts_per_minute=30,
+        can_reply=False,  # a Page post cannot answer another; only comments can
     )
 
     def __init__(self, channel):
@@ -184,7 +185,11 @@ class FacebookAdapter(Adapter):
             files={"source": ("image", image.data, image.mime_type)},
         )
 
-    def publish(self, publication, images: list[Image] | None = None) -> PublishResult:
+    def publish(
+        self, publication, images: list[Image] | None = None, *, reply_to=None
+    ) -> PublishResult:
+        """A Page post cannot be a reply to another (`can_reply` False): a correction goes out
+        as a post of its own that begins "Correction:", and `reply_to` is not used."""
         if getattr(publication, "attempts", 0) > 1:  # an earlier attempt may have posted
             existing = self.find_existing(publication)
             if existing is not None:

@@ -64,6 +64,7 @@ class MastodonAdapter(Adapter):
         "public appear under the City's posts. Moderate them under the City's comment policy "
         "and say so on the account's profile (702.5.1).",
         posts_per_minute=30,
+        can_reply=True,  # in_reply_to_id
     )
 
     def text_length(self, text: str) -> int:
@@ -106,21 +107,29 @@ class MastodonAdapter(Adapter):
             retry_after=_retry_after(response) if response.status_code == 429 else None,
         )
 
-    def publish(self, publication) -> PublishResult:
-        response = self._call(
-            "POST",
-            "/api/v1/statuses",
-            headers=self._headers(**{"Idempotency-Key": str(publication.idempotency_key)}),
-            data={
-                "status": publication.post.body,
-                "visibility": "public",
-                "language": "en",
-            },
-        )
-        status = response.json()
+    def publish(self, publication, *, reply_to=None) -> PublishResult:
+        data = {"status": publication.post.body, "visibility": "public", "language": "en"}
+        if reply_to is not None:
+            data["in_reply_to_id"] = reply_to.remote_id
+        try:
+            status = self._post_status(publication, data)
+        except PlatformError as exc:
+            if "in_reply_to_id" not in data or exc.status != 404:
+                raise
+            # The post it answers was deleted on Mastodon: the correction still goes out.
+            del data["in_reply_to_id"]
+            status = self._post_status(publication, data)
         return PublishResult(
             remote_id=str(status["id"]), remote_url=status.get("url") or "", raw_response=status
         )
+
+    def _post_status(self, publication, data: dict) -> dict:
+        return self._call(
+            "POST",
+            "/api/v1/statuses",
+            headers=self._headers(**{"Idempotency-Key": str(publication.idempotency_key)}),
+            data=data,
+        ).json()
 
     def delete(self, publication) -> None:
         try:

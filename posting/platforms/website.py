@@ -19,9 +19,10 @@ class WebsiteAdapter(Adapter):
         """The website is CitySocial itself: nothing to connect to."""
         return {"name": f"{settings.CITY_NAME} website"}
 
-    def publish(self, publication) -> PublishResult:
+    def publish(self, publication, *, reply_to=None) -> PublishResult:
         # Publishing on the website is the publication row itself becoming
-        # "published": the news page lists exactly those rows.
+        # "published": the news page lists exactly those rows. A correction is not a reply
+        # here: the news page and feeds mark the update it corrects instead.
         path = reverse("news:item", args=[publication.post_id])
         return PublishResult(
             remote_id=f"news-{publication.post_id}",

@@ -169,6 +169,7 @@ class XAdapter(Adapter):
         counts_text_by="weighted characters",
         safe_to_resend=False,  # POST /2/tweets has no idempotency key
         posts_per_minute=6,  # 100 posts per user per 15 minutes
+        can_reply=True,  # reply.in_reply_to_tweet_id
     )
 
     def __init__(self, channel):
@@ -228,17 +229,23 @@ class XAdapter(Adapter):
             remote_id=post_id, remote_url=self._post_url(post_id), raw_response=raw
         )
 
-    def publish(self, publication) -> PublishResult:
+    def publish(self, publication, *, reply_to=None) -> PublishResult:
         if getattr(publication, "attempts", 0) > 1:  # an earlier attempt may have posted
             existing = self.find_existing(publication)
             if existing is not None:
                 return existing
-        answer = self._call(
-            "POST",
-            "/2/tweets",
-            what="the post",
-            json={"text": publication.post.body, "reply_settings": self.reply_settings},
-        )
+        # A reply keeps the most restrictive reply setting (702.5.1).
+        body = {"text": publication.post.body, "reply_settings": self.reply_settings}
+        if reply_to is not None:
+            body["reply"] = {"in_reply_to_tweet_id": reply_to.remote_id}
+        try:
+            answer = self._call("POST", "/2/tweets", what="the post", json=body)
+        except PlatformError as exc:
+            if "reply" not in body or not _reply_target_gone(exc):
+                raise
+            # The post it answers was deleted on X: the correction still goes out.
+            del body["reply"]
+            answer = self._call("POST", "/2/tweets", what="the post", json=body)
         return self._result(answer["data"], answer)
 
     def find_existing(self, publication) -> PublishResult | None:
@@ -307,6 +314,12 @@ class XAdapter(Adapter):
 
 
 # --- Errors ------------------------------------------------------------------------------
+def _reply_target_gone(exc: PlatformError) -> bool:
+    """X's 403 for a reply to a post that is deleted or not visible to the account."""
+    body = exc.response if isinstance(exc.response, dict) else {}
+    return exc.status == 403 and "reply to a Tweet that is deleted" in str(body.get("detail"))
+
+
 def _not_found(body: dict[str, Any]) -> bool:
     errors = body.get("errors") if isinstance(body, dict) else None
     return bool(errors) and all(

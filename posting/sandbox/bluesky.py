@@ -557,7 +557,9 @@ class FakeBluesky(SandboxServer):
                     return f"Record/facets/{number}/index is outside the text"
                 if not facet.get("features"):
                     return f'Record/facets/{number} must have the property "features"'
-            return self._validate_embed(record.get("embed"))
+            return self._validate_reply(record.get("reply")) or self._validate_embed(
+                record.get("embed")
+            )
         if collection == THREADGATE:
             post = record.get("post")
             if not isinstance(post, str) or not post.startswith("at://"):
@@ -567,6 +569,29 @@ class FakeBluesky(SandboxServer):
             allow = record.get("allow", [])
             if not isinstance(allow, list) or len(allow) > 5:
                 return "Record/allow must be a list of at most 5 rules"
+        return None
+
+    def _validate_reply(self, reply: Any) -> str | None:
+        """`app.bsky.feed.post#replyRef`: strong refs to the root and the parent, each a
+        post this repo holds with that cid (the sandbox has no other repos)."""
+        if reply is None:
+            return None
+        if not isinstance(reply, dict):
+            return "Record/reply must be an object"
+        for part in ("root", "parent"):
+            ref = reply.get(part)
+            if not isinstance(ref, dict) or not isinstance(ref.get("uri"), str):
+                return f'Record/reply must have the property "{part}" with "uri" and "cid"'
+            if not isinstance(ref.get("cid"), str):
+                return f'Record/reply/{part} must have the property "cid"'
+            prefix = f"at://{self.did}/{POST}/"
+            rkey = ref["uri"][len(prefix) :] if ref["uri"].startswith(prefix) else None
+            with self._lock:
+                held = self._records.get((POST, rkey)) if rkey else None
+            if held is None:
+                return f"Record/reply/{part}: could not find post {ref['uri']}"
+            if held["cid"] != ref["cid"]:
+                return f"Record/reply/{part}: cid {ref['cid']} is not the post's current cid"
         return None
 
     def _validate_embed(self, embed: Any) -> str | None:
@@ -678,6 +703,11 @@ class FakeBluesky(SandboxServer):
         else:
             replies = "replies are limited"
         href = f"/profile/{html.escape(self.did)}/post/{html.escape(post['rkey'])}"
+        parent = ((value.get("reply") or {}).get("parent") or {}).get("uri")
+        if parent:
+            parent_key = html.escape(str(parent).rsplit("/", 1)[-1])
+            parent_href = f"/profile/{html.escape(self.did)}/post/{parent_key}"
+            replies += f' &middot; in reply to <a href="{parent_href}">{parent_key}</a>'
         images = (value.get("embed") or {}).get("images") or []
         alts = "".join(
             f"<li>Image: {html.escape(str(i.get('alt') or 'no description'))}</li>" for i in images

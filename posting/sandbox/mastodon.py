@@ -816,11 +816,15 @@ def _status_html(record: dict[str, Any], username: str) -> str:
         content = (
             f"<details><summary>{html.escape(record['spoiler_text'])}</summary>{content}</details>"
         )
+    reply = ""
+    if record["in_reply_to_id"]:
+        parent = html.escape(str(record["in_reply_to_id"]))
+        reply = f' &middot; in reply to <a href="/@{html.escape(username)}/{parent}">{parent}</a>'
     return (
         f'<li><article aria-label="Post {record["id"]}">'
         f'<p class="meta"><a href="/@{html.escape(username)}/{record["id"]}">'
         f'<time datetime="{_iso_ms(created)}">{html.escape(readable)}</time></a>'
-        f" &middot; {html.escape(record['visibility'])}</p>{content}</article></li>"
+        f" &middot; {html.escape(record['visibility'])}{reply}</p>{content}</article></li>"
     )
 
 

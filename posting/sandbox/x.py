@@ -8,6 +8,9 @@ What it follows (docs.x.com/x-api):
   ``{"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}``.
 * ``POST /2/tweets`` (JSON ``text``, ``reply_settings`` one of following, mentionedUsers,
   subscribers, verified) answers 201 ``{"data": {"id", "text", "edit_history_tweet_ids"}}``.
+  ``reply.in_reply_to_tweet_id`` makes a reply (a malformed id is 400 ``invalid-request``;
+  a missing post is 403 "You attempted to reply to a Tweet that is deleted or not visible to
+  you.").
   The stored text has every URL shortened to a t.co link and &, <, > escaped, as X gives text
   back. Over 280 weighted characters (twitter-text config v3: URLs 23, most of Latin 1, CJK
   and emoji 2) or the same text as a live post is 403 problem JSON; a bad field is 400
@@ -488,6 +491,15 @@ class FakeX(SandboxServer):
                 settings,
                 f"$.reply_settings: does not have a value in the enumeration [{', '.join(REPLY_SETTINGS)}]",
             )
+        reply = body.get("reply")
+        parent_id = reply.get("in_reply_to_tweet_id") if isinstance(reply, dict) else None
+        if reply is not None and not (isinstance(parent_id, str) and parent_id.isdigit()):
+            return _invalid(
+                "reply.in_reply_to_tweet_id",
+                parent_id,
+                f"$.reply.in_reply_to_tweet_id: string [{parent_id}] does not match pattern "
+                "^[0-9]{1,19}$",
+            )
         if weighted_length(text) > MAX_WEIGHTED:
             return problem(
                 403,
@@ -496,6 +508,13 @@ class FakeX(SandboxServer):
                 "length see https://github.com/twitter/twitter-text.",
             )
         with self._lock:
+            parent = self._posts.get(parent_id) if parent_id else None
+            if parent_id and parent is None:
+                return problem(
+                    403,
+                    "Forbidden",
+                    "You attempted to reply to a Tweet that is deleted or not visible to you.",
+                )
             if any(p["submitted_text"] == text for p in self._posts.values()):
                 return problem(
                     403,
@@ -510,9 +529,12 @@ class FakeX(SandboxServer):
                 "submitted_text": text,
                 "created_at": _iso(datetime.now(UTC)),
                 "author_id": self.user_id,
-                "conversation_id": post_id,
+                "conversation_id": parent["conversation_id"] if parent else post_id,
                 "reply_settings": settings or "everyone",
             }
+            if parent:
+                post["in_reply_to_user_id"] = parent["author_id"]
+                post["referenced_tweets"] = [{"type": "replied_to", "id": parent["id"]}]
             self._posts[post_id] = post
             self._daily.append(time.time())
         return _Answer(
@@ -630,12 +652,17 @@ class FakeX(SandboxServer):
             "following": "only accounts this one follows can reply",
         }.get(post["reply_settings"], f"replies: {post['reply_settings']}")
         href = f"/{html.escape(self.username)}/status/{html.escape(post['id'])}"
+        thread = ""
+        for reference in post.get("referenced_tweets") or []:
+            parent = html.escape(reference["id"])
+            parent_href = f"/{html.escape(self.username)}/status/{parent}"
+            thread += f' &middot; in reply to <a href="{parent_href}">{parent}</a>'
         # The stored text is already escaped the way X escapes it; show what the author wrote.
         text = html.escape(post["submitted_text"]).replace("\n", "<br>")
         return (
             f'<li><article aria-label="Post {html.escape(post["id"])}">'
             f'<p class="meta"><a href="{href}"><time datetime="{html.escape(post["created_at"])}">'
-            f"{html.escape(post['created_at'])}</time></a> &middot; {html.escape(who)}</p>"
+            f"{html.escape(post['created_at'])}</time></a> &middot; {html.escape(who)}{thread}</p>"
             f"<p>{text}</p></article></li>"
         )
 

@@ -596,3 +596,52 @@ def test_control_surface_over_http(fake):
     assert limited.status_code == 429
     assert 1 <= int(limited.headers["RateLimit-Reset"]) - time.time() <= 3
     assert fake.requests == []
+
+
+# --- Replies (702.4.1: a correction answers the update it corrects) ------------------
+@pytest.mark.django_db
+def test_a_reply_carries_strong_refs_to_its_parent_and_the_threads_root(
+    fake, adapter, author, channel
+):
+    original = make_publication(author, channel)
+    original.remote_id = adapter.publish(original).remote_id
+    first = make_publication(author, channel, body="Correction: Main St. is open again.")
+    first.remote_id = adapter.publish(first, reply_to=original).remote_id
+    second = make_publication(author, channel, body="Correction: Main St. is open at 6 pm.")
+
+    adapter.publish(second, reply_to=first)
+
+    held = {post["uri"]: post for post in fake.posts}
+    root = {"uri": original.remote_id, "cid": held[original.remote_id]["cid"]}
+    assert held[first.remote_id]["value"]["reply"] == {"root": root, "parent": root}
+    [answer] = [p for p in fake.posts if p["value"]["text"].endswith("6 pm.")]
+    parent = {"uri": first.remote_id, "cid": held[first.remote_id]["cid"]}
+    assert answer["value"]["reply"] == {"root": root, "parent": parent}
+    assert answer["threadgate"]["allow"] == []  # still nobody else may reply
+    assert BlueskyAdapter.capabilities.can_reply
+    page = requests.get(adapter._post_url(first.remote_id)).text
+    assert "in reply to" in page
+
+
+@pytest.mark.django_db
+def test_the_fake_refuses_a_reply_ref_to_a_post_it_does_not_hold(fake, adapter, publication):
+    ghost = f"at://{fake.did}/app.bsky.feed.post/3kabcdefghijk"
+    ref = {"uri": ghost, "cid": "bafyreib2rxk3rh6kzwq"}
+    record = adapter.post_record("A reply", reply={"root": ref, "parent": ref})
+
+    with pytest.raises(PlatformError, match="could not find post"):
+        adapter._create_record("app.bsky.feed.post", rkey_for(publication), record)
+    assert fake.posts == []
+
+
+@pytest.mark.django_db
+def test_a_reply_to_a_post_deleted_on_bluesky_goes_out_on_its_own(fake, adapter, author, channel):
+    original = make_publication(author, channel)
+    original.remote_id = adapter.publish(original).remote_id
+    adapter.delete(original)
+    correction = make_publication(author, channel, body="Correction: Main St. is open again.")
+
+    adapter.publish(correction, reply_to=original)
+
+    [post] = fake.posts
+    assert "reply" not in post["value"]

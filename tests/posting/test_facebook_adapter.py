@@ -489,3 +489,19 @@ def test_throttle_control_over_http(fake):
     assert answer.status_code == 400 and answer.json()["error"]["code"] == 32
     assert json.loads(answer.headers["X-Page-Usage"])["estimated_time_to_regain_access"] == 2
     assert fake.posts == []
+
+
+# --- Corrections (702.4.1) --------------------------------------------------------------
+@pytest.mark.django_db
+def test_a_page_post_cannot_reply_so_a_correction_is_a_post_of_its_own(
+    fake, adapter, author, channel
+):
+    original = make_publication(author, channel)
+    original.remote_id = adapter.publish(original).remote_id
+    correction = make_publication(author, channel, body="Correction: Main St. is open again.")
+
+    adapter.publish(correction, reply_to=original)
+
+    assert not FacebookAdapter.capabilities.can_reply
+    assert feed_posts(fake)[-1].form == {"message": "Correction: Main St. is open again."}
+    assert len(fake.posts) == 2

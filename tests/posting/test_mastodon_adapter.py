@@ -527,3 +527,36 @@ def test_concurrent_posts_with_one_idempotency_key_make_one_status(fake):
 
     assert len(ids) == 1
     assert [s["id"] for s in fake.statuses] == list(ids)
+
+
+# --- Replies (702.4.1: a correction answers the update it corrects) ------------------
+@pytest.mark.django_db
+def test_a_reply_names_the_status_it_answers_in_in_reply_to_id(fake, adapter, author, channel):
+    original = make_publication(author, channel)
+    original.remote_id = adapter.publish(original).remote_id
+    correction = make_publication(author, channel, body="Correction: Main St. is open again.")
+
+    raw = adapter.publish(correction, reply_to=original).raw_response
+
+    assert parse_qs(status_posts(fake)[-1].body)["in_reply_to_id"] == [original.remote_id]
+    assert raw["in_reply_to_id"] == original.remote_id
+    assert MastodonAdapter.capabilities.can_reply
+    page = requests.get(f"{fake.base_url}/@city/{raw['id']}").text
+    assert f'in reply to <a href="/@city/{original.remote_id}">' in page
+
+
+@pytest.mark.django_db
+def test_a_reply_to_a_status_deleted_on_mastodon_goes_out_on_its_own(
+    fake, adapter, author, channel
+):
+    original = make_publication(author, channel)
+    original.remote_id = adapter.publish(original).remote_id
+    adapter.delete(original)
+    correction = make_publication(author, channel, body="Correction: Main St. is open again.")
+
+    raw = adapter.publish(correction, reply_to=original).raw_response
+
+    refused, sent = [parse_qs(r.body) for r in status_posts(fake)][-2:]
+    assert refused["in_reply_to_id"] == [original.remote_id] and "in_reply_to_id" not in sent
+    assert raw["in_reply_to_id"] is None
+    assert [s["id"] for s in fake.statuses] == [raw["id"]]

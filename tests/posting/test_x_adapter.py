@@ -462,3 +462,59 @@ def test_control_surface_over_http(fake):
     assert limited.status_code == 429
     assert 1 <= int(limited.headers["x-rate-limit-reset"]) - time.time() <= 3
     assert fake.requests == []
+
+
+# --- Replies (702.4.1: a correction answers the update it corrects) ------------------
+@pytest.mark.django_db
+def test_a_reply_names_the_post_it_answers_and_keeps_the_restrictive_reply_settings(
+    fake, adapter, author, channel
+):
+    original = make_publication(author, channel)
+    original.remote_id = adapter.publish(original).remote_id
+    correction = make_publication(author, channel, body="Correction: Main St. is open again.")
+
+    result = adapter.publish(correction, reply_to=original)
+
+    assert creates(fake)[-1].json == {
+        "text": "Correction: Main St. is open again.",
+        "reply_settings": "mentionedUsers",
+        "reply": {"in_reply_to_tweet_id": original.remote_id},
+    }
+    [_, reply] = fake.posts
+    assert reply["id"] == result.remote_id
+    assert reply["referenced_tweets"] == [{"type": "replied_to", "id": original.remote_id}]
+    assert reply["conversation_id"] == original.remote_id
+    assert reply["reply_settings"] == "mentionedUsers"
+    assert XAdapter.capabilities.can_reply
+    assert f'in reply to <a href="/CitySandbox/status/{original.remote_id}">' in (
+        requests.get(result.remote_url).text
+    )
+
+
+@pytest.mark.django_db
+def test_the_fake_refuses_a_reply_to_a_malformed_post_id_as_an_invalid_request(fake, channel):
+    answer = requests.post(
+        f"{fake.base_url}/2/tweets",
+        json={"text": "A reply", "reply": {"in_reply_to_tweet_id": "not-a-number"}},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+
+    assert answer.status_code == 400
+    assert answer.json()["type"].endswith("/invalid-request")
+    assert fake.posts == []
+
+
+@pytest.mark.django_db
+def test_a_reply_to_a_post_deleted_on_x_goes_out_on_its_own(fake, adapter, author, channel):
+    original = make_publication(author, channel)
+    original.remote_id = adapter.publish(original).remote_id
+    adapter.delete(original)
+    correction = make_publication(author, channel, body="Correction: Main St. is open again.")
+
+    adapter.publish(correction, reply_to=original)
+
+    refused, sent = [r.json for r in creates(fake)][-2:]
+    assert refused["reply"] == {"in_reply_to_tweet_id": original.remote_id}
+    assert "reply" not in sent
+    [post] = fake.posts
+    assert "referenced_tweets" not in post
