@@ -123,6 +123,24 @@ DEFAULT_SERIES = [
         "categories": [],
     },
     {
+        "code": "INCIDENTS",
+        "title": "Incident records (702.4.1)",
+        "description": (
+            "An incident's opening, each update's source and who verified it (internal, never "
+            "published), and its closing with the after-action timeline. The updates themselves "
+            "are posts and follow the social media series of their category. No CORE series is "
+            "cited here with confidence: the City Clerk should confirm one. Until then they are "
+            "kept 2 years after the incident closes and then appraised, never destroyed "
+            "automatically."
+        ),
+        "retention_years": 2,
+        "clock_event": "incident_closed",
+        "final_action": "appraisal",
+        "authority": "To be confirmed by the City Clerk against CORE",
+        "record_kinds": ["incident_opened", "incident_update", "incident_closed"],
+        "categories": [],
+    },
+    {
         "code": "RECORDS-CUSTODY",
         "title": "Custody of public records: requests, exports and certificates of destruction",
         "description": (
@@ -161,3 +179,23 @@ def choose_series(kind: str, category: str | None, candidates):
     ]
     covering.sort(key=lambda series: (not series.categories, series.code))
     return covering[0] if covering else None
+
+
+def add_default_series(apps, code: str, reason: str) -> None:
+    """A data migration's step: the default series `code`, with its first history row, unless
+    the City Clerk already has a series by that code."""
+    import django.utils.timezone
+
+    series_model = apps.get_model("retention", "RetentionSeries")
+    history_model = apps.get_model("retention", "HistoricalRetentionSeries")
+    values = dict(next(s for s in DEFAULT_SERIES if s["code"] == code))
+    series, created = series_model.objects.get_or_create(code=values.pop("code"), defaults=values)
+    if not created:
+        return
+    names = [field.attname for field in series_model._meta.concrete_fields]
+    history_model.objects.create(
+        **{name: getattr(series, name) for name in names},
+        history_date=django.utils.timezone.now(),
+        history_type="+",
+        history_change_reason=reason,
+    )

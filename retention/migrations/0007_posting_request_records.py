@@ -1,28 +1,14 @@
 """702.3, 702.7: posting requests become archive records, filed under their own series."""
 
-import django.utils.timezone
 from django.db import migrations, models
 
 SERIES_CODE = "POSTING-REQUESTS"
 
 
 def add_posting_requests_series(apps, schema_editor):
-    """The series from the defaults, unless the City Clerk already has one by that code."""
-    from retention.schedule_defaults import DEFAULT_SERIES
+    from retention.schedule_defaults import add_default_series
 
-    series_model = apps.get_model("retention", "RetentionSeries")
-    history_model = apps.get_model("retention", "HistoricalRetentionSeries")
-    values = dict(next(s for s in DEFAULT_SERIES if s["code"] == SERIES_CODE))
-    series, created = series_model.objects.get_or_create(code=values.pop("code"), defaults=values)
-    if not created:
-        return
-    names = [field.attname for field in series_model._meta.concrete_fields]
-    history_model.objects.create(
-        **{name: getattr(series, name) for name in names},
-        history_date=django.utils.timezone.now(),
-        history_type="+",
-        history_change_reason="Default for posting requests (702.3)",
-    )
+    add_default_series(apps, SERIES_CODE, "Default for posting requests (702.3)")
 
 
 class Migration(migrations.Migration):

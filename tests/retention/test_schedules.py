@@ -190,3 +190,12 @@ def test_a_new_clock_event_restarts_the_clocks_from_each_records_own_event(city,
     retention.refresh_from_db()
     assert retention.clock_started_at is None
     assert timezone.now() - record.recorded_at < timedelta(minutes=5)
+
+
+def test_702_4_1_incident_records_are_filed_under_the_incidents_series(db):
+    from retention.archive import append
+
+    record = append(kind="incident_opened", payload={"incident": {"id": 1, "title": "Gas leak"}})
+    assert record.retention.series.code == "INCIDENTS"
+    assert record.retention.series.final_action == "appraisal"  # never destroyed automatically
+    assert record.retention.clock_started_at is None  # the clock starts when it closes
