@@ -73,10 +73,9 @@ checks: install
 pytest: install browser
 	CITYSOCIAL_BROKER_DIR=var/test-broker $(BIN)/pytest $(PYTEST_ARGS)
 
-# The journey from draft to published, the worker's delivery and the embedded broker again on
-# the embedded defaults (SQLite, filesystem broker), when the main run used PostgreSQL and Redis.
-EMBEDDED_TESTS = tests/e2e/test_post_journey.py tests/posting/test_publishing_worker.py \
-	tests/test_broker.py
+# The journey from draft to published (browser, worker, platforms) and the embedded broker again
+# on the embedded defaults (SQLite, filesystem broker), when the main run used PostgreSQL and Redis.
+EMBEDDED_TESTS = tests/e2e/test_post_journey.py tests/test_broker.py
 e2e-embedded: install browser
 	@if [ -n "$$DATABASE_URL$$REDIS_URL$$CELERY_BROKER_URL" ]; then \
 		env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL CITYSOCIAL_BROKER_DIR=var/test-broker \
