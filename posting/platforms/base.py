@@ -1,4 +1,5 @@
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -91,6 +92,44 @@ class Capabilities:
     can_reply: bool = False
 
 
+@dataclass
+class RemotePost:
+    """A post as the platform lists it on the city's account (702.5: read back to find posts
+    that did not come through CitySocial). `text` is as the platform gives it back."""
+
+    remote_id: str
+    text: str
+    created_at: datetime | None = None
+    url: str = ""
+    is_reply: bool = False
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Engagement:
+    """The platform's own counts for one published post (702.6: the effectiveness of the
+    content). None where the platform does not give that count to the account."""
+
+    views: int | None = None  # impressions or views
+    likes: int | None = None  # likes, favourites, reactions
+    shares: int | None = None  # shares, boosts, reposts, retweets
+    replies: int | None = None  # replies and comments
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ReplyPolicy:
+    """What the platform says about who may post or reply on the city's account (702.5.1).
+
+    `prevented` is True when the platform confirms the public cannot post or reply, False when
+    it confirms they can, None when the platform does not say. `detail` is in plain words.
+    """
+
+    prevented: bool | None
+    detail: str
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Image:
     """An image to attach to a post: its bytes, media type and alternative text (required)."""
@@ -136,4 +175,17 @@ class Adapter:
 
     def verify_credentials(self) -> dict[str, Any]:
         """Check the channel's credentials against the platform ("test connection")."""
+        raise NotImplementedError
+
+    def recent_posts(self, *, limit: int = 50) -> list[RemotePost]:
+        """The account's most recent posts, newest first, replies included (702.5: posts that
+        did not come through CitySocial are found by reading these back)."""
+        raise NotImplementedError
+
+    def engagement(self, publication) -> Engagement:
+        """The platform's own counts for a published post (702.6)."""
+        raise NotImplementedError
+
+    def reply_policy(self) -> ReplyPolicy:
+        """What the platform says about public posting on the account (702.5.1)."""
         raise NotImplementedError
