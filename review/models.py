@@ -217,3 +217,4 @@ class ApprovalStep(models.Model):
 
 from .guideline_models import *  # noqa
 from .check_models import *  # noqa
+from .oversight_models import *  # noqa
