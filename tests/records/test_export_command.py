@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from posting.models import Incident, IncidentKind
 from records.bag import check_bag
@@ -65,7 +66,8 @@ def test_the_command_exports_what_its_filters_select_and_prints_the_bag(archive,
 
 
 def test_dates_bound_the_export(archive, tmp_path):
-    day = archive["library"].recorded_at.date().isoformat()
+    # The command reads its dates in the city's time zone, as the Clerk means them.
+    day = timezone.localdate(archive["library"].recorded_at).isoformat()
     output = run("export_records", "--out", str(tmp_path), "--from", day, "--to", day)
     assert "Records: 3 selected" in output
 
