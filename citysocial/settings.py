@@ -10,6 +10,7 @@ import json
 import os
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -33,6 +34,19 @@ def envint(name: str, default: int) -> int:
 def envlist(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name, "")
     return [item.strip() for item in value.split(",") if item.strip()] or default
+
+
+def redis_database_for(url: str, test_process: str) -> str:
+    """The Redis URL moved to a database of this test process's own ("gw0", "gw1", ...):
+    database d becomes d + 8 * n (mod 16). Other URLs are returned unchanged."""
+    if not url.startswith(("redis://", "rediss://")):
+        return url
+    number = int(test_process.removeprefix("gw") or 0)
+    if number == 0:
+        return url
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(database + 8 * number) % 16}"))
 
 
 def required_in_production(name: str, local_default: str) -> str:
@@ -253,6 +267,14 @@ MEDIA_ROOT = VAR_DIR / "media"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 BROKER_DIR = Path(os.environ.get("CITYSOCIAL_BROKER_DIR", VAR_DIR / "broker"))
+# The test suite runs in several processes (pytest-xdist), each with its own test database.
+# Each also gets its own Redis database and broker folder: a Celery worker started by one
+# process must never take the tasks of another, whose rows it cannot see.
+TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "")
+if TEST_PROCESS:
+    REDIS_URL = redis_database_for(REDIS_URL, TEST_PROCESS)
+    CELERY_BROKER_URL = redis_database_for(CELERY_BROKER_URL, TEST_PROCESS)
+    BROKER_DIR = BROKER_DIR / TEST_PROCESS
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem"):
     for sub in ("queue", "processed", "control"):

@@ -201,6 +201,11 @@ def start_worker(extra_env=None, concurrency=2):
     }
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL
+    # The Redis database and broker folder above are already this test process's own; the
+    # worker must not move them again (citysocial/settings.py TEST_PROCESS).
+    env.pop("PYTEST_XDIST_WORKER", None)
+    if os.environ.get("CELERY_BROKER_URL"):
+        env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
     log = open(settings.VAR_DIR / "test-worker.log", "ab")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
         [
