@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Authorization
 from posting.models import Channel, ChannelHealth, PostState, Publication
-from posting.publishing import claim, deliver
+from posting.publishing import claim, deliver, mark_sent
 from posting.sandbox.facebook import FakeFacebook
 from posting.sandbox.x import FakeX
 from posting.tasks import STALLED_AFTER, sweep_stalled_publications
@@ -191,7 +191,7 @@ def test_a_worker_lost_mid_publish_on_facebook_is_checked_then_sent_by_a_person(
 ):
     channel, fake = facebook_channel
     post = approved(city, [channel])
-    claim(delivery(post, channel).pk)  # a worker took it, then died before answering
+    mark_sent(claim(delivery(post, channel).pk))  # a worker sent it, then died unanswered
     with later(STALLED_AFTER.total_seconds() + 1):
         sweep_stalled_publications()
     reclaimed = delivery(post, channel)
@@ -219,7 +219,7 @@ def test_a_person_must_give_the_link_when_recording_a_post_as_published(
 ):
     channel, fake = facebook_channel
     post = approved(city, [channel])
-    claim(delivery(post, channel).pk)
+    mark_sent(claim(delivery(post, channel).pk))
     with later(STALLED_AFTER.total_seconds() + 1):
         sweep_stalled_publications()
     fake.fail_next(500, count=1, method="GET", path="/:id/posts")
