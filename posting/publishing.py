@@ -320,7 +320,7 @@ def take_back(publication_id: int, older_than) -> bool:
         )
         if publication is None:
             return False  # it answered meanwhile
-        publication.outcome_unknown = True
+        note_outcome_unknown(publication)
         message = (
             f"The worker sending to {publication.channel} stopped without an answer "
             f"(attempt {publication.attempts})."
@@ -330,9 +330,7 @@ def take_back(publication_id: int, older_than) -> bool:
         else:
             publication.status = Publication.Status.QUEUED
             publication.last_error = f"{message} It will be tried again."
-            publication.save(
-                update_fields=["status", "outcome_unknown", "last_error", "updated_at"]
-            )
+            publication.save(update_fields=["status", "last_error", "updated_at"])
             return True
     publication.post.settle()
     return False
