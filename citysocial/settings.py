@@ -275,6 +275,17 @@ if TEST_PROCESS:
     REDIS_URL = redis_database_for(REDIS_URL, TEST_PROCESS)
     CELERY_BROKER_URL = redis_database_for(CELERY_BROKER_URL, TEST_PROCESS)
     BROKER_DIR = BROKER_DIR / TEST_PROCESS
+# A task is killed after this many seconds (the soft limit lets it record its attempt first).
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+# Redis: a message not acknowledged within the visibility timeout is handed to another worker,
+# so it is far above the task's time limit (and above any countdown: posting.tasks.SHORT_WAIT).
+# A broker that is down is given up on within seconds, so that approving never hangs on it.
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 3,
+    "socket_timeout": 5,
+}
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem"):
     for sub in ("queue", "processed", "control"):
@@ -288,21 +299,13 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "polling_interval": 0.2,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # A task runs for minutes at most; the broker must not hand it to a
-        # second worker while the first still holds it.
-        "visibility_timeout": 3600,
-        "socket_connect_timeout": 3,
-        "socket_timeout": 5,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = dict(REDIS_BROKER_TRANSPORT_OPTIONS)
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

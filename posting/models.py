@@ -760,10 +760,13 @@ class Post(models.Model):
             raise PermissionDenied("Only the author or a supervisor may retry publishing.")
         if self.state != PostState.FAILED:
             raise IllegalTransition("Only a post whose publishing failed can be retried.")
-        failed = list(self.publications.filter(status=Publication.Status.FAILED))
+        failed = list(
+            self.publications.filter(status=Publication.Status.FAILED).select_related("channel")
+        )
+        earlier = "; ".join(f"{p.channel}: {p.attempts} attempt(s) before" for p in failed)
         for publication in failed:
             publication.requeue()
-        self._move(PostState.PUBLISHING, by=by, reason="Retry of the failed channels.")
+        self._move(PostState.PUBLISHING, by=by, reason=f"Retry of the failed channels ({earlier}).")
         for publication in failed:
             publication.enqueue()
 
@@ -888,18 +891,30 @@ class PostTransition(models.Model):
 
 
 class PublicationQuerySet(models.QuerySet):
-    def stalled(self, older_than):
-        """Queued or in-flight rows nobody has touched since `older_than` (a lost wake-up or worker)."""
+    def awaiting_wakeup(self, older_than):
+        """Queued rows nobody has touched since `older_than` (their wake-up was lost, or is stuck
+        behind a backlog) and that were not woken again since then either: the sweeper wakes
+        each at most once per period, however long the backlog lasts."""
         return self.filter(
-            status__in=[Publication.Status.QUEUED, Publication.Status.PUBLISHING],
+            models.Q(woken_at__isnull=True) | models.Q(woken_at__lt=older_than),
+            status=Publication.Status.QUEUED,
             updated_at__lt=older_than,
         )
 
-    def due_retries(self, now=None):
-        """Rows waiting out a platform's error or rate limit whose next attempt has come."""
-        return self.filter(
-            status=Publication.Status.RETRYING, next_attempt_at__lte=now or timezone.now()
+    def abandoned(self, older_than):
+        """Rows a worker claimed and has not answered for since `older_than` (the worker died)."""
+        return self.filter(status=Publication.Status.PUBLISHING, updated_at__lt=older_than)
+
+    def due_retries(self, now=None, woken_before=None):
+        """Rows waiting out a platform's error or rate limit whose next attempt has come, and
+        whose wake-up for it was not sent yet (or was sent before `woken_before`, and lost)."""
+        now = now or timezone.now()
+        not_woken = models.Q(woken_at__isnull=True) | models.Q(
+            woken_at__lt=models.F("next_attempt_at")
         )
+        if woken_before is not None:
+            not_woken |= models.Q(woken_at__lt=woken_before)
+        return self.filter(not_woken, status=Publication.Status.RETRYING, next_attempt_at__lte=now)
 
     def not_halted(self):
         """Leave out rows on channels under an emergency stop; they wait for the resume."""
@@ -945,6 +960,12 @@ class Publication(models.Model):
     # The last attempt may have reached the platform (the answer was lost): the next one
     # must first find out whether the post is there.
     outcome_unknown = models.BooleanField(default=False)
+    # When this delivery was first handed to the platform (empty: never). A platform's
+    # idempotency key lasts only so long (Mastodon: about an hour) from then.
+    first_sent_at = models.DateTimeField(null=True, blank=True)
+    # When the last wake-up for this row was sent to the broker (for a countdown: when it is
+    # due). The sweepers wake a row at most once per period, so a backlog is not flooded.
+    woken_at = models.DateTimeField(null=True, blank=True)
     remote_id = models.CharField(max_length=200, blank=True)
     remote_url = models.URLField(max_length=500, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -1023,18 +1044,28 @@ class Publication(models.Model):
 
     @transaction.atomic
     def send_again(self, *, by) -> None:
-        """A person looked and the post is not on the platform: send it."""
+        """A person looked and the post is not on the platform: send it, with a fresh count of
+        attempts (the history keeps the earlier ones)."""
         publication = self._locked_for_resolution(by)
+        earlier = publication.attempts
         publication.status = Publication.Status.QUEUED
         publication.outcome_unknown = False
         publication.next_attempt_at = None
-        publication.last_error = f"Sent again by {by} after checking the platform."
+        publication.attempts = 0
+        publication.last_error = (
+            f"Sent again by {by} after checking the platform ({earlier} earlier attempt(s))."
+        )
         publication.save()
         publication.enqueue()
 
     def requeue(self) -> None:
+        """A person's retry after a failure: a fresh count of attempts, so that one passing
+        error does not fail it again at once. The history (and the post's transition) keeps
+        how many there were before."""
         self.status = Publication.Status.QUEUED
-        self.save(update_fields=["status", "updated_at"])
+        self.attempts = 0
+        self.next_attempt_at = None
+        self.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
 
     # --- Take-down (702.5): the removal itself is posting.removal ------------------------
     @property

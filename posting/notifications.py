@@ -41,7 +41,7 @@ def publication_failed(publication) -> None:
             subject=f"Not published on {publication.channel}: {publication.post}",
             message=(
                 f'"{publication.post}" could not be published on {publication.channel}, and it '
-                f"will not be tried again by itself.\n\n{publication.channel} said: "
+                f"will not be tried again by itself.\n\nWhat happened: "
                 f"{publication.last_error}\n\nWhat to do: fix the cause (for example, new "
                 "credentials for the channel or a change to the text), then use Retry on the "
                 f"post's page: {_link(publication.post)}\n"

@@ -2,7 +2,9 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.utils import timezone
 
 from . import publishing
@@ -10,7 +12,14 @@ from .models import EmergencyStop, Post, Publication
 
 log = logging.getLogger(__name__)
 
-STALLED_AFTER = timedelta(minutes=5)
+# A worker holds a claimed row for at most the task's hard time limit (Celery then kills it).
+# The sweeper takes a row back only well after that, so that it never takes one a live worker
+# still holds: the margin covers a slow commit and clocks that differ between hosts.
+STALLED_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) + timedelta(minutes=5)
+# A queued row whose wake-up was lost (the broker was down, or a backlog holds it) is woken
+# again after this, and then at most once per this period, so that a backlog is not flooded
+# with duplicate wake-ups.
+WAKE_AGAIN_AFTER = timedelta(minutes=5)
 
 
 @shared_task(ignore_result=True)
@@ -38,12 +47,22 @@ def wake_for_retry(publication_id: int, delay: float) -> None:
         publish_publication.apply_async((publication_id,), countdown=delay + 0.2)
     except Exception:  # the broker's errors vary by transport; the sweeper covers it
         log.exception("could not schedule the retry of publication %s", publication_id)
+        return
+    # Woken for this attempt: retry_due_publications sends no second wake-up when it is due.
+    Publication.objects.filter(pk=publication_id).update(woken_at=F("next_attempt_at"))
 
 
 @shared_task(ignore_result=True)
 def retry_due_publications() -> int:
-    """Beat: wake the rows whose retry time has come (long waits, or a lost countdown)."""
-    due = list(Publication.objects.due_retries().not_halted().values_list("pk", flat=True))
+    """Beat: wake the rows whose retry time has come and that no countdown wakes (long waits),
+    and, once per WAKE_AGAIN_AFTER, those whose wake-up was lost."""
+    now = timezone.now()
+    due = list(
+        Publication.objects.due_retries(now, woken_before=now - WAKE_AGAIN_AFTER)
+        .not_halted()
+        .values_list("pk", flat=True)
+    )
+    Publication.objects.filter(pk__in=due).update(woken_at=now)
     for pk in due:
         enqueue_publication(pk)
     return len(due)
@@ -67,19 +86,28 @@ def release_due_posts() -> int:
 
 @shared_task(ignore_result=True)
 def sweep_stalled_publications() -> int:
-    """Beat: re-wake rows whose wake-up was lost, and reclaim rows a dead worker held."""
-    older_than = timezone.now() - STALLED_AFTER
-    stalled = list(Publication.objects.stalled(older_than).not_halted().values_list("pk", "status"))
-    for pk, status in stalled:
-        if status == Publication.Status.PUBLISHING:
-            # The worker that claimed it is gone: the idempotency key makes a resend safe.
-            # The worker that claimed it is gone, maybe after the platform acted: the next
-            # attempt must check before sending where the platform cannot deduplicate.
-            Publication.objects.filter(pk=pk, status=status).update(
-                status=Publication.Status.QUEUED, outcome_unknown=True, updated_at=timezone.now()
-            )
+    """Beat: take back rows a dead worker held, and wake queued rows whose wake-up was lost.
+
+    Answers how many rows were woken. A row taken back counts as an attempt; after
+    publishing.MAX_ATTEMPTS it is given up on (and people are told) instead of queued again.
+    """
+    now = timezone.now()
+    woken = []
+    for pk in (
+        Publication.objects.abandoned(now - STALLED_AFTER).not_halted().values_list("pk", flat=True)
+    ):
+        if publishing.take_back(pk, older_than=now - STALLED_AFTER):
+            woken.append(pk)
+    lost = list(
+        Publication.objects.awaiting_wakeup(now - WAKE_AGAIN_AFTER)
+        .not_halted()
+        .values_list("pk", flat=True)
+    )
+    woken += lost
+    Publication.objects.filter(pk__in=woken).update(woken_at=now)
+    for pk in woken:
         enqueue_publication(pk)
-    return len(stalled)
+    return len(woken)
 
 
 def resume_halted_deliveries() -> int:

@@ -1,5 +1,5 @@
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import requests
@@ -10,6 +10,8 @@ class PlatformError(Exception):
 
     `retry_after` is the number of seconds until the platform's own reset signal (a rate-limit
     reset header, a throttling estimate), when it gave one; None when it did not.
+    `duplicate` is True when the platform refused the post because the account already has one
+    with the same content: after an attempt whose answer was lost, that one may be ours.
     """
 
     def __init__(
@@ -21,6 +23,7 @@ class PlatformError(Exception):
         response: Any = None,
         retry_after: float | None = None,
         outcome_unknown: bool = False,
+        duplicate: bool = False,
     ):
         super().__init__(message)
         self.message = message
@@ -29,6 +32,7 @@ class PlatformError(Exception):
         self.response = response
         self.retry_after = retry_after
         self.outcome_unknown = outcome_unknown
+        self.duplicate = duplicate
 
 
 def unreachable(platform: str, exc: Exception, *, method: str) -> PlatformError:
@@ -64,6 +68,9 @@ class PublishResult:
     remote_id: str
     remote_url: str
     raw_response: dict[str, Any] = field(default_factory=dict)
+    # Seconds the channel should rest before its next post, when the platform's answer says its
+    # budget of calls is nearly spent (Facebook's usage headers); None: no need.
+    slow_down: float | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,10 @@ class Capabilities:
     # key, a record key chosen before sending). Otherwise a retry after a lost answer first
     # looks for the post, and parks the publication for a person if it cannot tell.
     safe_to_resend: bool = True
+    # How long the platform remembers an idempotency key (Mastodon: about an hour). A resend
+    # after an unknown outcome later than that looks for the post first. None: for ever, or
+    # no key at all (see safe_to_resend).
+    idempotency_window: timedelta | None = None
     # The channel's default pace, shared by every worker; None: no limit of our own.
     posts_per_minute: int | None = None
     # True when a post can go out as a reply under an earlier post of the same account, so a
@@ -172,6 +183,24 @@ class Adapter:
         asks this first, so that it does not post twice.
         """
         return None
+
+    def recorded_elsewhere(self, publication, remote_ids) -> set[str]:
+        """Which of `remote_ids` other deliveries on this channel already recorded as theirs.
+
+        `find_existing` matches a lost post by its text; a repeated notice has the same text as
+        an earlier one, which must not be taken for the lost post (else it would be recorded as
+        published without ever going out).
+        """
+        from ..models import Publication
+
+        wanted = [str(remote_id) for remote_id in remote_ids if remote_id]
+        if not wanted:
+            return set()
+        return set(
+            Publication.objects.filter(channel_id=self.channel.pk, remote_id__in=wanted)
+            .exclude(pk=publication.pk)
+            .values_list("remote_id", flat=True)
+        )
 
     def verify_credentials(self) -> dict[str, Any]:
         """Check the channel's credentials against the platform ("test connection")."""

@@ -40,6 +40,9 @@ TRANSIENT_CODES = {1, 2}
 TOKEN_CODES = {102, 190}
 DEFAULT_THROTTLE_WAIT = 600.0  # seconds, when Facebook gives no estimate
 USAGE_HEADERS = ("X-Business-Use-Case-Usage", "X-Page-Usage", "X-App-Usage")
+USAGE_KEYS = ("call_count", "total_cputime", "total_time")
+SLOW_FROM = 75.0  # percent of a usage budget from which the channel is slowed
+DUPLICATE_CODE = 506  # "Duplicate status message"
 URL_RE = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?')\]]", re.IGNORECASE)
 
 
@@ -48,10 +51,10 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n")).strip()
 
 
-def throttle_wait(headers) -> float | None:
-    """Seconds until Facebook expects to serve again: the largest
-    `estimated_time_to_regain_access` (minutes) in the usage headers, when one is above zero."""
-    minutes = []
+def _usage_entries(headers) -> list[dict[str, Any]]:
+    """Every usage object in the answer's X-App-Usage, X-Page-Usage and
+    X-Business-Use-Case-Usage headers (the last one: lists of them, per business object)."""
+    entries: list[Any] = []
     for name in USAGE_HEADERS:
         raw = headers.get(name)
         if not raw:
@@ -60,20 +63,52 @@ def throttle_wait(headers) -> float | None:
             usage = json.loads(raw)
         except ValueError:
             continue
-        entries: list[Any] = []
         if name == "X-Business-Use-Case-Usage" and isinstance(usage, dict):
             for value in usage.values():
                 entries.extend(value if isinstance(value, list) else [value])
         else:
             entries.append(usage)
-        for entry in entries:
-            if isinstance(entry, dict):
-                try:
-                    minutes.append(float(entry.get("estimated_time_to_regain_access") or 0))
-                except (TypeError, ValueError):
-                    continue
+    return [entry for entry in entries if isinstance(entry, dict)]
+
+
+def _number(value) -> float:
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def throttle_wait(headers) -> float | None:
+    """Seconds until Facebook expects to serve again: the largest
+    `estimated_time_to_regain_access` (minutes) in the usage headers, when one is above zero."""
+    minutes = [_number(e.get("estimated_time_to_regain_access")) for e in _usage_entries(headers)]
     longest = max(minutes, default=0.0)
     return longest * 60 if longest > 0 else None
+
+
+def usage_percent(headers) -> float:
+    """How much of its budget the app, the Page or the business use case has spent, in percent:
+    the highest `call_count`, `total_cputime` or `total_time` in the usage headers. Facebook
+    throttles once any of them reaches 100 (graph-api/overview/rate-limiting)."""
+    return max(
+        (_number(e.get(key)) for e in _usage_entries(headers) for key in USAGE_KEYS),
+        default=0.0,
+    )
+
+
+def usage_pause(headers) -> float | None:
+    """Seconds the channel should rest after an answer whose usage headers say the budget is
+    nearly spent, so that the city's posts slow down before Facebook throttles them: none below
+    SLOW_FROM percent, then growing with the usage up to DEFAULT_THROTTLE_WAIT at 100%; the
+    platform's own `estimated_time_to_regain_access` when it gives one."""
+    regain = throttle_wait(headers)
+    if regain:
+        return regain
+    percent = usage_percent(headers)
+    if percent < SLOW_FROM:
+        return None
+    share = min(percent, 100.0) - SLOW_FROM
+    return DEFAULT_THROTTLE_WAIT * share / (100.0 - SLOW_FROM)
 
 
 class FacebookAdapter(Adapter):
@@ -95,6 +130,8 @@ class FacebookAdapter(Adapter):
     def __init__(self, channel):
         super().__init__(channel)
         self._page: dict[str, Any] | None = None
+        # The longest rest the usage headers of this adapter's answers asked for (seconds).
+        self._slow_down: float | None = None
 
     # --- Credentials ------------------------------------------------------------------
     def _credentials(self) -> tuple[str | None, str]:
@@ -144,6 +181,10 @@ class FacebookAdapter(Adapter):
             body = None
         if response.status_code >= 400 or (isinstance(body, dict) and "error" in body):
             raise _error(response, body, what)
+        # A successful answer says how much of the budget is spent, too: slow down before 100%.
+        pause = usage_pause(response.headers)
+        if pause:
+            self._slow_down = max(self._slow_down or 0.0, pause)
         if not isinstance(body, dict):
             raise PlatformError(
                 f"Facebook answered {what} with something that is not JSON; it will be tried "
@@ -156,7 +197,9 @@ class FacebookAdapter(Adapter):
     # --- Posts ------------------------------------------------------------------------
     def _result(self, post_id: str, raw: dict[str, Any]) -> PublishResult:
         url = raw.get("permalink_url") or f"https://www.facebook.com/{post_id}"
-        return PublishResult(remote_id=post_id, remote_url=url, raw_response=raw)
+        return PublishResult(
+            remote_id=post_id, remote_url=url, raw_response=raw, slow_down=self._slow_down
+        )
 
     def _details(self, post_id: str, created: dict[str, Any]) -> dict[str, Any]:
         """The new post's permalink and time; the post exists either way, so no failure here."""
@@ -218,7 +261,8 @@ class FacebookAdapter(Adapter):
         return self._result(post_id, self._details(post_id, created))
 
     def find_existing(self, publication) -> PublishResult | None:
-        """The Page's recent post with exactly this message, made since the publication was."""
+        """The Page's recent post with exactly this message, made since the publication was and
+        not recorded by another delivery (a repeated notice has the same text)."""
         since = (getattr(publication, "created_at", None) or datetime.now(UTC)) - LOOKBACK
         answer = self._call(
             "GET",
@@ -227,8 +271,16 @@ class FacebookAdapter(Adapter):
             params={"fields": FIELDS, "since": int(since.timestamp()), "limit": RECENT_POSTS},
         )
         wanted = normalize(publication.post.body)
-        for post in answer.get("data") or []:
-            if isinstance(post, dict) and normalize(post.get("message", "")) == wanted:
+        matches = [
+            post
+            for post in answer.get("data") or []
+            if isinstance(post, dict)
+            and post.get("id")
+            and normalize(post.get("message", "")) == wanted
+        ]
+        taken = self.recorded_elsewhere(publication, [post["id"] for post in matches])
+        for post in reversed(matches):  # the oldest first: the earliest attempt made it
+            if str(post["id"]) not in taken:
                 return self._result(str(post["id"]), {**post, "found_existing": True})
         return None
 
@@ -313,4 +365,5 @@ def _error(response: requests.Response, body: Any, what: str) -> PlatformError:
         status=status,
         response=body,
         retry_after=throttle_wait(response.headers) if transient else None,
+        duplicate=code == DUPLICATE_CODE,
     )

@@ -2,11 +2,15 @@
 
 POST /api/v1/statuses with a bearer token and an Idempotency-Key header: the
 server answers a repeated key with the status it already made, so a retry
-after a lost answer never posts twice.
+after a lost answer does not post twice. Mastodon keeps the key for about an
+hour only: a retry later than that first looks for the status among the
+account's recent ones (`find_existing`).
 """
 
 import re
-from datetime import UTC, datetime
+import unicodedata
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 
 import requests
 from django.conf import settings
@@ -23,6 +27,10 @@ URL_RE = re.compile(r"(?<![A-Za-z0-9@$#])https?://[^\s<>\"]+", re.IGNORECASE)
 URL_END_CHARS = frozenset("=_#/-+&")
 MENTION_RE = re.compile(r"(?<![=/\w])(@[A-Za-z0-9_]+)@[A-Za-z0-9.\-]+[A-Za-z0-9]")
 URL_WEIGHT = 23
+IDEMPOTENCY_WINDOW = timedelta(hours=1)  # methods/statuses#create: keys are kept up to an hour
+LOOKBACK = timedelta(minutes=10)  # statuses made this long before the publication row count too
+RECENT_STATUSES = 40  # the most GET /api/v1/accounts/:id/statuses gives at once
+MAX_PAGES = 5
 
 
 def _url_placeholder(match: re.Match) -> str:
@@ -65,6 +73,7 @@ class MastodonAdapter(Adapter):
         "and say so on the account's profile (702.5.1).",
         posts_per_minute=30,
         can_reply=True,  # in_reply_to_id
+        idempotency_window=IDEMPOTENCY_WINDOW,
     )
 
     def text_length(self, text: str) -> int:
@@ -131,6 +140,50 @@ class MastodonAdapter(Adapter):
             data=data,
         ).json()
 
+    def find_existing(self, publication) -> PublishResult | None:
+        """The account's status with this text, made since the publication was and not recorded
+        by another delivery (a repeated notice has the same text); None when there is none.
+
+        Raises PlatformError when the account's statuses cannot be read back far enough to tell.
+        """
+        since = publication.created_at - LOOKBACK
+        account = self._call(
+            "GET", "/api/v1/accounts/verify_credentials", headers=self._headers()
+        ).json()
+        wanted = comparable(publication.post.body)
+        matches, max_id = [], None
+        for _ in range(MAX_PAGES):
+            params = {"limit": RECENT_STATUSES, "exclude_reblogs": "true"}
+            if max_id:
+                params["max_id"] = max_id
+            page = self._call(
+                "GET",
+                f"/api/v1/accounts/{account['id']}/statuses",
+                headers=self._headers(),
+                params=params,
+            ).json()
+            statuses = [s for s in page if isinstance(s, dict) and s.get("id")]
+            for status in statuses:
+                if _created(status) >= since and comparable(_text(status)) == wanted:
+                    matches.append(status)
+            if len(statuses) < RECENT_STATUSES or _created(statuses[-1]) < since:
+                break  # read back to before the publication was made
+            max_id = statuses[-1]["id"]
+        else:
+            raise PlatformError(
+                "Mastodon's list of the account's recent posts is too long to read back to when "
+                "this post was first sent."
+            )
+        taken = self.recorded_elsewhere(publication, [status["id"] for status in matches])
+        for status in reversed(matches):  # the oldest first: the earliest attempt made it
+            if str(status["id"]) not in taken:
+                return PublishResult(
+                    remote_id=str(status["id"]),
+                    remote_url=status.get("url") or "",
+                    raw_response={**status, "found_existing": True},
+                )
+        return None
+
     def delete(self, publication) -> None:
         try:
             self._call(
@@ -149,3 +202,48 @@ class MastodonAdapter(Adapter):
         return self._call(
             "GET", "/api/v1/accounts/verify_credentials", headers=self._headers()
         ).json()
+
+
+# --- Reading statuses back ---------------------------------------------------------
+class _ContentText(HTMLParser):
+    """A status's HTML `content` back to its text: paragraphs and line breaks kept, tags
+    dropped (a link's hidden parts, such as its scheme, are text inside spans and stay)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "p":
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def _text(status: dict) -> str:
+    if isinstance(status.get("text"), str):  # the source text, where Mastodon gives it
+        return status["text"]
+    parser = _ContentText()
+    parser.feed(str(status.get("content") or ""))
+    parser.close()
+    return "".join(parser.parts)
+
+
+def comparable(text: str) -> str:
+    """Text reduced for matching a status to a post: NFC, a remote mention as Mastodon shows
+    it (by its local part), whitespace collapsed."""
+    text = MENTION_RE.sub(r"\1", unicodedata.normalize("NFC", text or ""))
+    return " ".join(text.split())
+
+
+def _created(status: dict) -> datetime:
+    try:
+        moment = datetime.fromisoformat(str(status.get("created_at")).replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.now(UTC)  # no time: count it as recent, so that it is looked at
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

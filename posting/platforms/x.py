@@ -249,7 +249,9 @@ class XAdapter(Adapter):
         return self._result(answer["data"], answer)
 
     def find_existing(self, publication) -> PublishResult | None:
-        """The account's recent post with this text, made since the publication was."""
+        """The account's recent post with this text, made since the publication was and not
+        recorded by another delivery (a repeated notice has the same text). Replies count: a
+        correction goes out as a reply to the update it corrects (702.4.1)."""
         since = (getattr(publication, "created_at", None) or datetime.now(UTC)) - LOOKBACK
         answer = self._call(
             "GET",
@@ -259,12 +261,20 @@ class XAdapter(Adapter):
                 "max_results": RECENT_POSTS,
                 "start_time": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "tweet.fields": "created_at,text,reply_settings",
-                "exclude": "replies,retweets",
+                "exclude": "retweets",
             },
         )
         wanted = comparable(publication.post.body)
-        for post in answer.get("data") or []:
-            if isinstance(post, dict) and comparable(post.get("text", "")) == wanted:
+        matches = [
+            post
+            for post in answer.get("data") or []
+            if isinstance(post, dict)
+            and post.get("id")
+            and comparable(post.get("text", "")) == wanted
+        ]
+        taken = self.recorded_elsewhere(publication, [post["id"] for post in matches])
+        for post in reversed(matches):  # the oldest first: the earliest attempt made it
+            if str(post["id"]) not in taken:
                 return self._result(post, {"data": post, "found_existing": True})
         return None
 
@@ -389,4 +399,6 @@ def _error(response: requests.Response, body: Any, what: str) -> PlatformError:
         permanent=True,
         status=status,
         response=body if body is not None else response.text[:500],
+        # 403 "You are not allowed to create a Tweet with duplicate content."
+        duplicate=status == 403 and "duplicate content" in detail.lower(),
     )

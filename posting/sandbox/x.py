@@ -587,10 +587,14 @@ class FakeX(SandboxServer):
                 tzinfo=UTC
             )
 
+        # exclude=replies,retweets (the timeline's documented parameter); there are no retweets.
+        excluded = {part.strip() for part in (query.get("exclude") or "").split(",")}
         posts = [
             p
             for p in posts
-            if (start is None or created(p) >= start) and (end is None or created(p) <= end)
+            if (start is None or created(p) >= start)
+            and (end is None or created(p) <= end)
+            and not ("replies" in excluded and p.get("in_reply_to_user_id"))
         ]
         posts.sort(key=lambda p: int(p["id"]), reverse=True)
         page = [self._fields(p, query) for p in posts[:limit]]

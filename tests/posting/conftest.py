@@ -222,11 +222,6 @@ def private_redis():
     server.stop()
 
 
-# Redis as the settings configure it when REDIS_URL is set: a broker that is down is given up
-# on within seconds (settings.py), whatever broker the suite itself runs on.
-REDIS_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
-
-
 @contextmanager
 def tasks_sent_to(broker_url: str):
     """Within the block, the tasks this test process sends (on approval, from the sweeper) go
@@ -237,7 +232,9 @@ def tasks_sent_to(broker_url: str):
     app = Celery("citysocial", set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.broker_url = broker_url
-    app.conf.broker_transport_options = dict(REDIS_TRANSPORT_OPTIONS)
+    # Redis as the settings configure it when REDIS_URL is set (a broker that is down is given
+    # up on within seconds), whatever broker the suite itself runs on.
+    app.conf.broker_transport_options = dict(settings.REDIS_BROKER_TRANSPORT_OPTIONS)
     app.set_current()
     try:
         yield app

@@ -7,9 +7,11 @@ the channel's owner in plain words. The publishing code runs for real against th
 platforms on 127.0.0.1; only the clock is moved.
 """
 
+import json
 from datetime import timedelta
 
 import pytest
+import requests
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied
@@ -18,7 +20,8 @@ from django.utils import timezone
 
 from accounts.models import Authorization
 from posting.models import Channel, ChannelHealth, PostState, Publication
-from posting.publishing import claim, deliver
+from posting.platforms.facebook import DEFAULT_THROTTLE_WAIT, usage_pause
+from posting.publishing import claim, deliver, mark_sent
 from posting.sandbox.facebook import FakeFacebook
 from posting.sandbox.x import FakeX
 from posting.tasks import STALLED_AFTER, sweep_stalled_publications
@@ -191,7 +194,7 @@ def test_a_worker_lost_mid_publish_on_facebook_is_checked_then_sent_by_a_person(
 ):
     channel, fake = facebook_channel
     post = approved(city, [channel])
-    claim(delivery(post, channel).pk)  # a worker took it, then died before answering
+    mark_sent(claim(delivery(post, channel).pk))  # a worker sent it, then died unanswered
     with later(STALLED_AFTER.total_seconds() + 1):
         sweep_stalled_publications()
     reclaimed = delivery(post, channel)
@@ -219,7 +222,7 @@ def test_a_person_must_give_the_link_when_recording_a_post_as_published(
 ):
     channel, fake = facebook_channel
     post = approved(city, [channel])
-    claim(delivery(post, channel).pk)
+    mark_sent(claim(delivery(post, channel).pk))
     with later(STALLED_AFTER.total_seconds() + 1):
         sweep_stalled_publications()
     fake.fail_next(500, count=1, method="GET", path="/:id/posts")
@@ -249,3 +252,42 @@ def test_a_permanent_error_is_told_to_the_author_and_the_channel_owner(
     assert set(message.to) == {city.poster.email, city.supervisor2.email}
     assert "Validation failed: Text is too long" in message.body
     assert "will not be tried again by itself" in message.body
+
+
+# --- Facebook's usage headers ----------------------------------------------------------------
+
+
+def test_facebook_usage_near_its_limit_slows_the_channel_before_facebook_throttles_it(
+    city, facebook_channel
+):
+    channel, fake = facebook_channel
+    # A busy hour on the Page: 170 calls of the fake's 200-call budget. Every answer, the
+    # successful ones too, says how much is spent (X-App-Usage, X-Page-Usage, X-BUC-Usage).
+    for _ in range(170):
+        requests.get(
+            f"{fake.base_url}/me", headers={"Authorization": "Bearer fb-token"}, timeout=5
+        ).raise_for_status()
+    first = approved(city, [channel], body="The pool is closed for cleaning today.")
+    assert deliver_now(delivery(first, channel)).status == Publication.Status.PUBLISHED
+
+    second = approved(city, [channel], body="The library opens late on Monday.")
+    waiting = deliver_now(delivery(second, channel))
+    assert waiting.status == Publication.Status.RETRYING
+    assert waiting.attempts == 0 and "posting pace" in waiting.last_error
+    rest = (waiting.next_attempt_at - timezone.now()).total_seconds()
+    assert 200 < rest <= 600  # at 85% of the budget: about four minutes
+    assert len(fake.posts) == 1
+
+
+def test_the_rest_grows_as_facebooks_usage_nears_its_limit():
+    def usage(percent, regain=0):
+        page = {"call_count": percent, "total_cputime": 1, "total_time": 1}
+        business = {"1": [{**page, "estimated_time_to_regain_access": regain}]}
+        return {"X-Page-Usage": json.dumps(page), "X-Business-Use-Case-Usage": json.dumps(business)}
+
+    assert usage_pause(usage(50)) is None  # far from the limit: full speed
+    rests = [usage_pause(usage(p)) for p in (80, 90, 99)]
+    assert rests == sorted(rests) and 0 < rests[0] < rests[-1] < DEFAULT_THROTTLE_WAIT
+    assert usage_pause(usage(100)) == DEFAULT_THROTTLE_WAIT
+    assert usage_pause(usage(60, regain=3)) == 180  # Facebook's own estimate wins
+    assert usage_pause({"X-App-Usage": "not json"}) is None

@@ -99,3 +99,23 @@ def test_the_page_says_when_the_platform_is_being_rested(city, client):
     page = client.get(channel_page(city.mastodon)).content.decode()
     assert "Paused after 5 failures in a row" in page
     assert "Mastodon answered 503." in page
+
+
+def test_each_channel_page_says_what_is_done_to_prevent_posting_by_the_public(
+    city, client, platforms
+):
+    """702.5.1: every channel's page carries its compliance line, in the platform's own terms."""
+    from django.utils.html import escape
+
+    city.sign_in_client(client, "mayor")
+    lines = {}
+    for channel in [city.website, *(platform.channel for platform in platforms.all)]:
+        page = client.get(channel_page(channel)).content.decode()
+        assert "Public posting (702.5.1)" in page
+        lines[channel.platform] = page.split('<dd id="compliance">')[1].split("</dd>")[0]
+        assert lines[channel.platform] == escape(channel.adapter.capabilities.reply_restriction)
+    assert "accepts no comments or posts from the public" in lines["website"]
+    assert "Only accounts the post mentions can reply" in lines["x"]
+    assert "cannot turn off replies" in lines["mastodon"]
+    assert "Comments cannot be turned off on Facebook Pages" in lines["facebook"]
+    assert "702.5.1" in lines["bluesky"]

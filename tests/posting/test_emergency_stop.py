@@ -1,6 +1,7 @@
 """Emergency stop (702.4.1): the Mayor's office or a designee suspends all scheduled and queued
 content, on every channel or one, with a reason; resumes it later; recorded and archived (702.7)."""
 
+import threading
 import time
 from datetime import timedelta
 
@@ -8,10 +9,12 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from posting.models import EmergencyStop, PostState, Publication
+from posting.publishing import claim
 from posting.tasks import release_due_posts
 from retention.archive import verify_chain
 from retention.models import ArchiveRecord
@@ -490,3 +493,44 @@ def test_a_channel_stop_holds_only_that_channel_while_the_website_publishes(
     stop.resume(by=city.designee, note="Credentials rotated.")
     wait_for(lambda: published(post), message="Mastodon to publish after the resume")
     assert len(fake_mastodon.statuses) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stop_pressed_while_a_worker_claims_a_delivery_holds_it_back(city):
+    """The claim and the check of the stop are one step: a worker claiming while the stop is
+    being committed waits for it, then sees it. Nothing slips out in between."""
+    post = city.submitted()
+    city.approve(post)
+    publication = post.publications.get(channel=city.mastodon)
+    pressed, committing = threading.Event(), threading.Event()
+    claims = []
+
+    def press_the_stop():
+        try:
+            with transaction.atomic():
+                stop_everything(city)
+                pressed.set()
+                committing.wait(10)  # the Mayor's request is still being committed
+        finally:
+            connection.close()
+
+    def a_worker_claims():
+        try:
+            claims.append(claim(publication.pk))
+        finally:
+            connection.close()
+
+    stopper = threading.Thread(target=press_the_stop)
+    stopper.start()
+    assert pressed.wait(10)
+    worker = threading.Thread(target=a_worker_claims)
+    worker.start()
+    worker.join(0.5)
+    assert worker.is_alive()  # it waits for the stop's commit
+    committing.set()
+    stopper.join(10)
+    worker.join(10)
+
+    assert claims == [None]
+    publication.refresh_from_db()
+    assert publication.status == Publication.Status.QUEUED and publication.attempts == 0

@@ -166,6 +166,32 @@ def test_a_send_refused_because_of_the_take_down_is_cancelled_by_the_sweeper(cit
     assert fake_mastodon.statuses == []
 
 
+@pytest.mark.django_db
+def test_a_send_refused_because_of_the_take_down_is_cancelled_and_no_one_is_told_to_retry(
+    city, fake_mastodon, django_capture_on_commit_callbacks
+):
+    """A worker claimed the delivery just before the take-down and reads the post just after:
+    the take-down's own path decides (702.5), not a "could not be published, use Retry"."""
+    from django.core import mail
+
+    post = city.submitted()
+    city.approve(post)
+    claimed = publishing.claim(post.publications.get(channel=city.mastodon).pk)
+    post.take_down(by=city.supervisor, reason=REASON)
+    claimed.post.refresh_from_db()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.deliver_claimed(claimed)
+
+    mastodon = post.publications.get(channel=city.mastodon)
+    assert mastodon.status == Status.CANCELLED
+    assert "702.5: the post was taken down before it went out" in mastodon.last_error
+    assert not [m for m in mail.outbox if "could not be published" in m.body]
+    assert post.take_downs.get().completed_at is not None
+    assert fake_mastodon.statuses == []
+
+
 # --- Removal on each platform ----------------------------------------------------------------
 @pytest.mark.django_db
 def test_the_removal_captures_the_post_then_deletes_it_and_records_who_and_why(city, fake_mastodon):

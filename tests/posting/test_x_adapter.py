@@ -124,7 +124,7 @@ def test_find_existing_finds_the_post_after_a_dropped_answer_and_the_retry_does_
     assert found is not None and found.remote_id == made["id"]
     [lookup] = [r for r in fake.requests if r.route.endswith("/tweets") and r.method == "GET"]
     assert lookup.route == f"/2/users/{fake.user_id}/tweets"
-    assert lookup.query["exclude"] == "replies,retweets"
+    assert lookup.query["exclude"] == "retweets"  # replies count: a correction is a reply
     assert 5 <= int(lookup.query["max_results"]) <= 100
     assert lookup.query["start_time"].endswith("Z")
 
