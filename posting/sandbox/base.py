@@ -56,6 +56,20 @@ def path_matches(pattern: str, method_pattern: str, method: str, path: str) -> b
     )
 
 
+def sniff_image_type(data: bytes) -> str | None:
+    """The media type of an image from its first bytes (as the platforms check content, not
+    names): JPEG, PNG, GIF or WebP; None for anything else."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
 # --- HTML ---------------------------------------------------------------------------
 PAGE_CSS = """
 body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:42rem;padding:1rem;
