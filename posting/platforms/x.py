@@ -316,7 +316,7 @@ class XAdapter(Adapter):
                     permanent=True,
                     response=info,
                 )
-            time.sleep(min(float((info or {}).get("check_after_secs") or 1), 5.0))
+            time.sleep(min(float((info or {}).get("check_after_secs", 1)), 5.0))
             info = self._call(
                 "GET",
                 "/2/media/upload",

@@ -291,7 +291,7 @@ class FakeFacebook(SandboxServer):
             answer = self._authorize(params, headers) or self._route(method, path, params)
         answer.headers = {**self._usage(now, False), **answer.headers}
         if method in WRITE_METHODS and answer.status < 400:
-            self._take_drop(answer)
+            self._take_drop(answer, path)
         return answer
 
     def _authorize(self, params: dict, headers) -> _Answer | None:

@@ -544,7 +544,7 @@ class FakeMastodon(SandboxServer):
             answer = self._route(method, path, params, auth, headers)
         answer.headers = {**rate_headers, **answer.headers}
         if method in WRITE_METHODS:
-            self._take_drop(answer)
+            self._take_drop(answer, path)
         return answer
 
     def _route(self, method, path, params, auth, headers) -> _Answer:

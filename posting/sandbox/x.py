@@ -328,6 +328,7 @@ class FakeX(SandboxServer):
             self._media: dict[str, dict[str, Any]] = {}
             self._slow_media = 0
             self._slow_checks = 0
+            self._check_after = 1
             self._kept_deletes = 0
             self._buckets: dict[tuple[str, str], tuple[float, int]] = {}
             self._daily: list[float] = []
@@ -369,11 +370,12 @@ class FakeX(SandboxServer):
             path=path,
         )
 
-    def process_media_slowly(self, count: int = 1, checks: int = 1) -> None:
+    def process_media_slowly(self, count: int = 1, checks: int = 1, check_after: int = 1) -> None:
         """The next `count` uploads answer with processing_info pending, and are succeeded only
-        after `checks` STATUS look-ups (each answered in_progress until then)."""
+        after `checks` STATUS look-ups (each answered in_progress, `check_after_secs` ahead)."""
         with self._lock:
             self._slow_media, self._slow_checks = int(count), int(checks)
+            self._check_after = int(check_after)
 
     @property
     def media(self) -> list[dict[str, Any]]:
@@ -473,7 +475,7 @@ class FakeX(SandboxServer):
             answer = self._dispatch(method, path, query, headers, raw)
         answer.headers = {**rate_headers, **answer.headers}
         if method in WRITE_METHODS and answer.status < 400:
-            self._take_drop(answer)
+            self._take_drop(answer, path)
         return answer
 
     def _authorized(self, headers) -> bool:
@@ -666,7 +668,10 @@ class FakeX(SandboxServer):
             "image": {"image_type": media["mime_type"]},
         }
         if media["state"] != "succeeded":
-            data["processing_info"] = {"state": media["state"], "check_after_secs": 1}
+            data["processing_info"] = {
+                "state": media["state"],
+                "check_after_secs": self._check_after,
+            }
         return data
 
     def _media_status(self, query: dict) -> _Answer:
@@ -685,7 +690,9 @@ class FakeX(SandboxServer):
             data = self._media_data(media)
             data["processing_info"] = {"state": media["state"], "progress_percent": 100}
             if media["state"] != "succeeded":
-                data["processing_info"].update(check_after_secs=1, progress_percent=50)
+                data["processing_info"].update(
+                    check_after_secs=self._check_after, progress_percent=50
+                )
             return _Answer(200, {"data": data})
 
     def _media_metadata(self, raw: bytes) -> _Answer:
