@@ -376,5 +376,15 @@ def channel_image_problems(channels, images: list[ImageSummary]) -> list[str]:
     return problems
 
 
+def image_limits(capabilities) -> str:
+    """What a channel takes, in words for its page: "Up to 4 per post, 977 KB each; JPEG, ..."."""
+    if not capabilities.max_images:
+        return "No images from CitySocial."
+    count = min(capabilities.max_images, MAX_IMAGES)
+    size = exact_size(capabilities.max_image_bytes or MAX_IMAGE_BYTES)
+    types = ", ".join(TYPE_NAMES[t] for t in sorted(capabilities.image_types or IMAGE_TYPES))
+    return f"Up to {count} per post, each up to {size}; {types}; alternative text required."
+
+
 def summaries_of(images) -> list[ImageSummary]:
     return [ImageSummary(f"image {i.position} ({i.name})", i.size, i.mime_type) for i in images]

@@ -242,3 +242,15 @@ def test_the_news_page_shows_the_images_of_published_items_only(client, city):
     for page in (index, item):
         assert f'src="{news_image}" alt="Main Street open to traffic again"' in page
     assert client.get(news_image).status_code == 200
+
+
+def test_each_channels_page_says_what_images_it_takes(client, city, platforms):
+    city.sign_in_client(client, "mayor")
+
+    bluesky = client.get(reverse("posting:channel", args=[platforms.bluesky.channel.pk]))
+    x = client.get(reverse("posting:channel", args=[platforms.x.channel.pk]))
+
+    assert "Up to 4 per post, each up to 977 KB (1,000,000 bytes); GIF, JPEG, PNG, WebP" in (
+        bluesky.content.decode()
+    )
+    assert "each up to 5 MB (5,242,880 bytes); JPEG, PNG, WebP" in x.content.decode()
