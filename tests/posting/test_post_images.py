@@ -254,3 +254,26 @@ def test_each_channels_page_says_what_images_it_takes(client, city, platforms):
         bluesky.content.decode()
     )
     assert "each up to 5 MB (5,242,880 bytes); JPEG, PNG, WebP" in x.content.decode()
+
+
+def test_submitting_checks_the_images_against_each_channel_again(city, platforms):
+    post = city.draft(channels=[city.website])
+    attach(post, picture("GIF"), "Animated map of the detour", "detour.gif")
+    post.channels.add(platforms.x.channel)  # e.g. a channel added where the form was not used
+
+    with pytest.raises(ValidationError) as refused:
+        post.submit(by=city.poster, equipment=city.kit(city.poster))
+
+    assert any("City on X: image 1 (detour.gif) is a GIF" in m for m in refused.value.messages)
+    post.refresh_from_db()
+    assert post.state == PostState.DRAFT
+
+
+def test_the_live_checks_read_the_alternative_texts_as_the_author_types(client, city):
+    data = form_data(city, new_image_1_alt="IMG_0001.jpg", new_image_2_alt="")
+
+    response = city.sign_in_client(client, "poster").post(reverse("posting:counts"), data)
+
+    page = response.content.decode()
+    assert 'data-rule="702.3/alt-text"' in page
+    assert page.count("needs alternative text describing it") == 1  # the empty slot is unused
