@@ -45,6 +45,13 @@ TABLE: list[Rule] = [
     rule("home", "Open the city website", EVERYONE),
     rule("news:index", "Read city news", EVERYONE, clause="702.2"),
     rule("news:item", "Read a news item", EVERYONE, clause="702.2"),
+    rule(
+        "news:image",
+        "See a news item's image",
+        EVERYONE,
+        clause="702.2",
+        note="only while the item is published on the website",
+    ),
     rule("news:feed", "Subscribe to the news feed", EVERYONE, clause="702.2"),
     rule("news:incident", "Read an incident's updates", EVERYONE, clause="702.4.1"),
     rule("news:incident_feed", "Subscribe to an incident's feed", EVERYONE, clause="702.4.1"),
@@ -125,6 +132,12 @@ TABLE: list[Rule] = [
     rule(
         "posting:status",
         "See a post's delivery",
+        {POSTER, DESIGNEE} | OVERSIGHT,
+        note="its author, oversight, or a designee whose scope covers it",
+    ),
+    rule(
+        "posting:image",
+        "See a post's image",
         {POSTER, DESIGNEE} | OVERSIGHT,
         note="its author, oversight, or a designee whose scope covers it",
     ),

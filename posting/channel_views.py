@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Role
 
 from .credentials import has_secret, store_secret
+from .media_models import image_limits
 from .models import Channel, ChannelHealth
 from .platforms import PlatformError
 
@@ -89,6 +90,7 @@ def channel_detail(request, pk):
             "health": ChannelHealth.objects.filter(channel=channel).first(),
             "configured": has_secret(channel),
             "capabilities": channel.adapter.capabilities,
+            "image_limits": image_limits(channel.adapter.capabilities),
         },
         status=400 if form.errors or settings_form.errors else 200,
     )

@@ -14,6 +14,8 @@ from accounts.equipment import check_equipment
 from accounts.permissions import can_publish
 from accounts.roles import Role
 
+from .media_models import channel_image_problems, summaries_of
+
 
 class Platform(models.TextChoices):
     WEBSITE = "website", "City website"
@@ -253,6 +255,11 @@ class Post(models.Model):
                 self.scheduled_for.astimezone(UTC).isoformat() if self.scheduled_for else None
             ),
         }
+        # The images, in order: their bytes (by SHA-256) and their alternative text. Left out
+        # when there are none, so the digests of text-only posts stay what they were.
+        images = [image.digest_entry() for image in self.images.all()]  # Meta: in position order
+        if images:
+            content["images"] = images
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -274,6 +281,7 @@ class Post(models.Model):
                 problems.append(
                     f"{channel.name}: the text is {length} characters; the limit is {limit}."
                 )
+        problems.extend(channel_image_problems(channels, summaries_of(self.images.all())))
         return problems
 
     # --- Who may act ----------------------------------------------------
@@ -1633,3 +1641,4 @@ class PostingRequest(models.Model):
 
 
 from .incident_models import *  # noqa
+from .media_models import PostImage  # noqa: E402, F401  (images on posts, with their history)

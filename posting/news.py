@@ -3,20 +3,24 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, linebreaks
 
-from .models import Publication
+from .models import PostImage, Publication
 
 
 def published_on_website():
     return (
         Publication.objects.on_website()
         .select_related("post__incident_update")
-        .prefetch_related("post__incident_update__corrections__post")
+        .prefetch_related(
+            "post__incident_update__corrections__post",
+            Prefetch("post__images", queryset=PostImage.objects.in_order()),
+        )
         .order_by("-published_at")
     )
 
@@ -54,6 +58,16 @@ def news_item(request, post_id):
     return render(request, "news/item.html", {"publication": publication, "post": publication.post})
 
 
+def news_image(request, post_id, image):
+    """An image of a news item, in its original bytes: only while the item is on the website."""
+    from .views import image_response
+
+    publication = Publication.objects.on_website().filter(post_id=post_id).first()
+    if publication is None:
+        raise Http404("No such news item.")
+    return image_response(get_object_or_404(PostImage, post_id=post_id, pk=image))
+
+
 class NewsFeed(Feed):
     feed_type = Atom1Feed
 
@@ -75,7 +89,14 @@ class NewsFeed(Feed):
 
     def item_description(self, item):
         """HTML (Atom's summary type "html"), built from escaped text."""
-        text = linebreaks(item.post.body, autoescape=True)
+        text = linebreaks(item.post.body, autoescape=True) + "".join(
+            format_html(
+                '<p><img src="{}" alt="{}"></p>',
+                self.absolute(reverse("news:image", args=[item.post_id, image.pk])),
+                image.alt_text,
+            )
+            for image in item.post.images.all()
+        )
         if item.corrected_by is None:
             return text
         correction = item.corrected_by

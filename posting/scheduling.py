@@ -328,7 +328,7 @@ def upcoming_for(user, now: datetime | None = None):
             submitted = (
                 upcoming.filter(state=PostState.SUBMITTED)
                 .exclude(author=user)
-                .prefetch_related("channels", "approvals")
+                .prefetch_related("channels", "approvals", "images")  # for content_digest
             )
             queue = [post.pk for post in awaiting(user, submitted)]
             visible |= Q(author__supervisor=user) | Q(pk__in=queue)

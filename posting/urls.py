@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.withdraw_post, name="withdraw"),
     path("<int:pk>/retry/", views.retry_post, name="retry"),
     path("<int:pk>/status/", views.publication_status, name="status"),
+    path("<int:pk>/images/<int:image>/", views.post_image, name="image"),
     path("scheduled/", schedule_views.scheduled, name="scheduled"),
     path("<int:pk>/reschedule/", schedule_views.reschedule, name="reschedule"),
     path("<int:pk>/cancel-schedule/", schedule_views.cancel_schedule, name="cancel_schedule"),

@@ -1,6 +1,9 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -44,20 +47,24 @@ def edit_post(request, pk):
 def _edit_form(request, post):
     channels = publishable_channels(request.user)
     if request.method == "POST":
-        form = PostForm(request.POST, instance=post, user=request.user)
+        form = PostForm(request.POST, request.FILES, instance=post, user=request.user)
         if form.is_valid():
-            post = form.save_draft()
-            if "submit" in request.POST:
-                return _submit(request, post)
-            messages.success(request, "Draft saved.")
-            return redirect(post)
+            try:
+                post = form.save_draft()
+            except ValidationError as exc:  # e.g. an image removed in another tab meanwhile
+                form.add_error(None, exc)
+            else:
+                if "submit" in request.POST:
+                    return _submit(request, post)
+                messages.success(request, "Draft saved.")
+                return redirect(post)
     else:
         form = PostForm(instance=post, user=request.user, initial=_initial(post, request.GET))
     return render(
         request,
         "posting/post_form.html",
         {"form": form, "post": post, "has_channels": channels.exists(), "channels": channels},
-        status=200 if request.method == "GET" or form.is_valid() else 400,
+        status=200 if request.method == "GET" else 400,
     )
 
 
@@ -115,6 +122,23 @@ def post_detail(request, pk):
             "changes": changes_since_last_decision(post),
         },
     )
+
+
+@login_required
+@require_GET
+def post_image(request, pk, image):
+    """An image of a post, in its original bytes, for whoever may see the post."""
+    post = get_post_for_user(request, pk)
+    return image_response(get_object_or_404(post.images, pk=image))
+
+
+def image_response(image) -> FileResponse:
+    """The stored bytes as they are, with the type read from them at upload (never guessed)."""
+    response = FileResponse(image.file.storage.open(image.file.name, "rb"))
+    response["Content-Type"] = image.mime_type
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 MOVING = {
@@ -239,7 +263,12 @@ def character_counts(request):
             {"channel": channel, "length": length, "limit": limit, "over": length - limit}
         )
     verdict = assess(
-        title=title, body=body, category=category, channels=channels, author=request.user
+        title=title,
+        body=body,
+        category=category,
+        channels=channels,
+        author=request.user,
+        images=_alt_texts(request.POST),
     )
     return render(
         request,
@@ -250,6 +279,25 @@ def character_counts(request):
             "highlighted": highlight(body, verdict.findings),
         },
     )
+
+
+ALT_FIELD = re.compile(r"^(?:(image_\d+)|new_image_\d+)_alt$")
+
+
+def _alt_texts(data) -> list[tuple[str, str]]:
+    """The draft form's alternative texts, as the checks read them (702.3): every kept image,
+    and each new one whose text has been started (its file is not sent while typing)."""
+    texts = []
+    for name in data:
+        match = ALT_FIELD.match(name)
+        if match is None:
+            continue
+        kept = match.group(1)
+        if kept and data.get(f"{kept}_remove"):
+            continue
+        if kept or data.get(name, "").strip():
+            texts.append((f"image {len(texts) + 1}", data.get(name, "")))
+    return texts
 
 
 def _ids(values) -> list[int]:

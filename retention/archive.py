@@ -73,6 +73,9 @@ def archive_publication(publication, raw_response: dict) -> ArchiveRecord:
             "submitted_at": post.submitted_at.isoformat() if post.submitted_at else None,
             "scheduled_for": post.scheduled_for.isoformat() if post.scheduled_for else None,
             "content_digest": post.content_digest(),
+            # The images as published: their original bytes stay in storage under their
+            # SHA-256 (`stored_as`), which the Clerk's export copies (records.export).
+            "media": [image.as_record() for image in post.images.all()],
         },
         "channel": {
             "id": publication.channel_id,
@@ -297,6 +300,7 @@ def archive_capture_before_removal(publication, take_down, *, platform_copy, not
             "category": post.category,
             "author": _take_down_person(post.author),
             "content_digest": post.content_digest(),
+            "media": [image.as_record() for image in post.images.all()],
         },
         "channel": _take_down_channel(publication.channel),
         "publication": {

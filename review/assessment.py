@@ -28,8 +28,11 @@ class Verdict:
         return [f for f in self.findings if f.severity == Severity.BLOCK]
 
 
-def assess(*, title: str, body: str, category: str, channels=(), author=None) -> Verdict:
-    rules = check(title=title, body=body, category=category, channels=channels, author=author)
+def assess(*, title: str, body: str, category: str, channels=(), author=None, images=()) -> Verdict:
+    """`images`: (name, alternative text) pairs (702.3, accessibility)."""
+    rules = check(
+        title=title, body=body, category=category, channels=channels, author=author, images=images
+    )
     guideline = evaluate(title=title, body=body, category=category, channels=channels)
     findings = sorted(
         [*rules.findings, *guideline],
@@ -45,6 +48,7 @@ def assess_post(post) -> Verdict:
         category=post.category,
         channels=list(post.channels.all()),
         author=post.author,
+        images=[(image.name, image.alt_text) for image in post.images.all()],
     )
 
 

@@ -24,7 +24,7 @@ def queue(request):
         Post.objects.awaiting_review()
         .exclude(author=request.user)
         .select_related("author")
-        .prefetch_related("channels", "approvals")
+        .prefetch_related("channels", "approvals", "images")
     )
     posts = awaiting(request.user, submitted)
     assessments = {

@@ -86,6 +86,10 @@ class Capabilities:
     restricts_replies: bool = False
     reply_restriction: str = "Replies cannot be restricted on this platform through its API."
     max_images: int = 0
+    # The largest image the platform takes, in bytes, and the media types it takes
+    # (posting.media_models checks both in the draft form, per channel).
+    max_image_bytes: int = 0
+    image_types: frozenset[str] = frozenset()
     counts_text_by: str = "characters"
     # True when sending the same publication twice cannot make two posts (an idempotency
     # key, a record key chosen before sending). Otherwise a retry after a lost answer first
@@ -164,8 +168,12 @@ class Adapter:
     def text_length(self, text: str) -> int:
         return len(text)
 
+    def images_for(self, publication) -> list[Image]:
+        """The post's images, in order, with their original bytes and alternative text."""
+        return [image.as_adapter_image() for image in publication.post.images.in_order()]
+
     def publish(self, publication, *, reply_to=None) -> PublishResult:
-        """Make the post. `reply_to` is the published Publication on this channel that the
+        """Make the post, with the post's images (`images_for`). `reply_to` is the published Publication on this channel that the
         post answers (a correction answers the update it corrects); an adapter that cannot
         reply (`capabilities.can_reply` False) posts on its own and ignores it."""
         raise NotImplementedError

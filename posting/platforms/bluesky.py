@@ -7,7 +7,9 @@ once after `com.atproto.server.refreshSession` (with the refresh JWT). Sessions 
 process, so a worker does not sign in for every post (createSession is limited to 30 per 5
 minutes per account).
 
-A post is `com.atproto.repo.createRecord` of an `app.bsky.feed.post` record. Its record key
+A post is `com.atproto.repo.createRecord` of an `app.bsky.feed.post` record; its images are
+first sent with `com.atproto.repo.uploadBlob` and embedded as `app.bsky.embed.images`, each
+with its alternative text (`alt`) and aspect ratio. Its record key
 (a TID) is derived from the publication before anything is sent, so a retry after a lost
 answer first asks `com.atproto.repo.getRecord` for that key and never posts twice. Every post
 gets an `app.bsky.feed.threadgate` record with the same key and an empty `allow` list: nobody
@@ -172,6 +174,8 @@ class BlueskyAdapter(Adapter):
             "(702.5.1)."
         ),
         max_images=MAX_IMAGES,
+        max_image_bytes=MAX_IMAGE_BYTES,
+        image_types=frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"}),
         counts_text_by="graphemes",
         posts_per_minute=25,  # 5,000 points an hour, 3 points per created record
         can_reply=True,  # a reply ref to the post's uri and cid
@@ -451,6 +455,9 @@ class BlueskyAdapter(Adapter):
         existing = self.find_existing(publication)
         if existing is not None:
             return existing
+        # Blobs uploaded by an attempt whose answer was lost are simply not referenced again
+        # (the PDS drops unreferenced blobs); the record key keeps the post itself single.
+        images = self.images_for(publication) if images is None else images
         record = self.post_record(
             publication.post.body,
             embed=self.images_embed(images) if images else None,

@@ -9,6 +9,10 @@ The Graph API has no idempotency key: `find_existing` reads the Page's recent po
 the message, and `publish` asks it first on every attempt after the first, so a retry after a
 lost answer does not post twice.
 
+Images: one goes as `POST /{page-id}/photos` (multipart `source`, `caption` the message,
+`alt_text_custom`), which makes the post; several are uploaded with `published=false` and then
+attached to one `POST /{page-id}/feed` as `attached_media[n]={"media_fbid": id}`.
+
 Facebook Pages cannot turn comments off through the API (702.5.1): the capabilities say so, and
 comments are moderated under the city's comment policy.
 """
@@ -30,6 +34,10 @@ from .base import Adapter, Capabilities, Image, PlatformError, PublishResult, un
 DEFAULT_BASE = "https://graph.facebook.com/v21.0"
 MAX_MESSAGE = 63206  # the longest a Page post's message may be
 MAX_IMAGES = 10
+# Page photos (graph-api/reference/page/photos): "Files can not exceed 10MB"; file types
+# .jpeg, .bmp, .png, .gif, .tiff (WebP is not listed). CitySocial stores no BMP or TIFF.
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif"})
 FIELDS = "id,message,created_time,permalink_url"
 RECENT_POSTS = 25
 LOOKBACK = timedelta(minutes=10)  # posts made this long before the publication row count too
@@ -121,6 +129,8 @@ class FacebookAdapter(Adapter):
             "under the city's comment policy."
         ),
         max_images=MAX_IMAGES,
+        max_image_bytes=MAX_IMAGE_BYTES,
+        image_types=IMAGE_TYPES,
         counts_text_by="characters",
         safe_to_resend=False,  # the Graph API has no idempotency key
         posts_per_minute=30,
@@ -238,7 +248,9 @@ class FacebookAdapter(Adapter):
             if existing is not None:
                 return existing
         message = publication.post.body
-        images = list(images or [])
+        # Photos uploaded unpublished by an attempt whose answer was lost stay unattached (and
+        # unseen); the look-up above keeps the post itself single.
+        images = self.images_for(publication) if images is None else list(images)
         if len(images) > MAX_IMAGES:
             raise PlatformError(
                 f"A Facebook post here takes at most {MAX_IMAGES} images; this one has "

@@ -5,9 +5,17 @@ server answers a repeated key with the status it already made, so a retry
 after a lost answer does not post twice. Mastodon keeps the key for about an
 hour only: a retry later than that first looks for the status among the
 account's recent ones (`find_existing`).
+
+Images go first, one by one, to POST /api/v2/media (multipart `file`, with the alternative
+text as `description`; methods/media#v2). 200 means processed; 202 means the full-size file is
+still processing (`url` null), and GET /api/v1/media/:id is asked until it answers 200 with a
+`url` (206 while processing). The status then names them in `media_ids[]`. A retry uploads
+again (the earlier uploads stay unattached, and the server forgets them), but the status itself
+is made once: the Idempotency-Key is the same on every attempt.
 """
 
 import re
+import time
 import unicodedata
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -31,6 +39,15 @@ IDEMPOTENCY_WINDOW = timedelta(hours=1)  # methods/statuses#create: keys are kep
 LOOKBACK = timedelta(minutes=10)  # statuses made this long before the publication row count too
 RECENT_STATUSES = 40  # the most GET /api/v1/accounts/:id/statuses gives at once
 MAX_PAGES = 5
+
+# Instance configuration `media_attachments` and `statuses.max_media_attachments` on
+# Mastodon 4 (entities/Instance): 16 MB images, 4 attachments. An instance may set less.
+MAX_IMAGES = 4
+MAX_IMAGE_BYTES = 16 * 1024 * 1024
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+# While a 202 upload is processed: ask this often, this many times, before trying later.
+MEDIA_POLL_INTERVAL = 1.0
+MEDIA_POLL_ATTEMPTS = 30
 
 
 def _url_placeholder(match: re.Match) -> str:
@@ -74,7 +91,11 @@ class MastodonAdapter(Adapter):
         posts_per_minute=30,
         can_reply=True,  # in_reply_to_id
         idempotency_window=IDEMPOTENCY_WINDOW,
+        max_images=MAX_IMAGES,
+        max_image_bytes=MAX_IMAGE_BYTES,
+        image_types=IMAGE_TYPES,
     )
+    media_poll_interval = MEDIA_POLL_INTERVAL
 
     def text_length(self, text: str) -> int:
         counted = URL_RE.sub(_url_placeholder, text)
@@ -116,8 +137,11 @@ class MastodonAdapter(Adapter):
             retry_after=_retry_after(response) if response.status_code == 429 else None,
         )
 
-    def publish(self, publication, *, reply_to=None) -> PublishResult:
-        data = {"status": publication.post.body, "visibility": "public", "language": "en"}
+    def publish(self, publication, images=None, *, reply_to=None) -> PublishResult:
+        images = self.images_for(publication) if images is None else list(images)
+        data: dict = {"status": publication.post.body, "visibility": "public", "language": "en"}
+        if images:
+            data["media_ids[]"] = [self.upload_media(image)["id"] for image in images]
         if reply_to is not None:
             data["in_reply_to_id"] = reply_to.remote_id
         try:
@@ -130,6 +154,38 @@ class MastodonAdapter(Adapter):
             status = self._post_status(publication, data)
         return PublishResult(
             remote_id=str(status["id"]), remote_url=status.get("url") or "", raw_response=status
+        )
+
+    def upload_media(self, image) -> dict:
+        """POST /api/v2/media with the file and its alternative text; wait while it processes."""
+        if not (image.alt or "").strip():
+            raise PlatformError(
+                "An image has no alternative text; every image needs one (702.3).", permanent=True
+            )
+        response = self._call(
+            "POST",
+            "/api/v2/media",
+            headers=self._headers(),
+            data={"description": image.alt},
+            files={"file": (_filename(image.mime_type), image.data, image.mime_type)},
+        )
+        media = response.json()
+        if response.status_code == 202 or not media.get("url"):
+            media = self._wait_for_media(str(media["id"]))
+        return media
+
+    def _wait_for_media(self, media_id: str) -> dict:
+        """GET /api/v1/media/:id until it is processed: 200 with a url (206 while not)."""
+        for _ in range(MEDIA_POLL_ATTEMPTS):
+            time.sleep(self.media_poll_interval)
+            response = self._call("GET", f"/api/v1/media/{media_id}", headers=self._headers())
+            if response.status_code == 200:
+                media = response.json()
+                if media.get("url"):
+                    return media
+        raise PlatformError(
+            f"Mastodon is still processing image {media_id}; it will be tried again.",
+            status=206,
         )
 
     def _post_status(self, publication, data: dict) -> dict:
@@ -247,3 +303,8 @@ def _created(status: dict) -> datetime:
     except ValueError:
         return datetime.now(UTC)  # no time: count it as recent, so that it is looked at
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _filename(mime_type: str) -> str:
+    """A name for the multipart part; Mastodon reads the type from the content anyway."""
+    return "image." + {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif"}.get(
+        mime_type, "webp"
+    )

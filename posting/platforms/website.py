@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from .base import Adapter, Capabilities, PublishResult
 
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+
 
 class WebsiteAdapter(Adapter):
     text_limit = 10000
@@ -13,6 +15,10 @@ class WebsiteAdapter(Adapter):
         restricts_replies=True,
         reply_restriction="The City website accepts no comments or posts from the public "
         "(702.5.1).",
+        # The news page shows the original bytes, served by CitySocial itself.
+        max_images=4,
+        max_image_bytes=10 * 1024 * 1024,
+        image_types=IMAGE_TYPES,
     )
 
     def verify_credentials(self) -> dict:
@@ -35,4 +41,12 @@ class WebsiteAdapter(Adapter):
 
     def fetch(self, publication) -> dict:
         post = publication.post
-        return {"title": post.title, "body": post.body, "url": publication.remote_url}
+        return {
+            "title": post.title,
+            "body": post.body,
+            "url": publication.remote_url,
+            "images": [
+                {"sha256": image.sha256, "alt_text": image.alt_text}
+                for image in post.images.in_order()
+            ],
+        }

@@ -10,6 +10,15 @@ text (X gives it back with every link shortened to t.co and &, <, > escaped), an
 asks it first on every attempt after the first, so a retry after a lost answer does not post
 twice.
 
+Images (docs.x.com/x-api/media): each goes to `POST /2/media/upload` as multipart `media` with
+`media_category=tweet_image` and its `media_type` (the one-request upload, for JPEG, PNG and
+WebP up to 5 MB; GIFs need the chunked initialize/append/finalize flow, which CitySocial does
+not use, so the draft form refuses GIFs for X). Its alternative text goes to
+`POST /2/media/metadata` as {"id", "metadata": {"alt_text": {"text"}}} before the post, and the
+post names them in `media.media_ids`. An upload whose `processing_info` is not yet succeeded is
+asked about (`GET /2/media/upload?command=STATUS`) until it is. A retry after a lost answer
+looks for the post first (above); uploads of an earlier attempt stay unused and expire.
+
 Text is counted the way twitter-text's configuration v3 does: NFC first, every URL counts 23,
 code points in the ranges below count 1 and all others 2, and an emoji sequence counts 2
 however many code points it has; the limit is 280.
@@ -70,6 +79,11 @@ SPECIAL_CCTLDS = frozenset({"co", "tv"})  # a bare "name.co" is a link without a
 URL_END_CHARS = frozenset("=_#/-+&")
 
 PROBLEM_NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
+
+MAX_IMAGES = 4  # "up to 4 photos, 1 animated GIF or 1 video" on a post
+MAX_IMAGE_BYTES = 5 * 1024 * 1024  # images 5 MB
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})  # the one-request upload
+MAX_STATUS_CHECKS = 10
 
 
 # --- Text ------------------------------------------------------------------------------
@@ -165,7 +179,9 @@ class XAdapter(Adapter):
             "Only accounts the post mentions can reply (X's most restrictive reply setting): "
             "a post that mentions nobody gets no replies from the public (702.5.1)."
         ),
-        max_images=0,  # media upload is not implemented for X yet
+        max_images=MAX_IMAGES,
+        max_image_bytes=MAX_IMAGE_BYTES,
+        image_types=IMAGE_TYPES,
         counts_text_by="weighted characters",
         safe_to_resend=False,  # POST /2/tweets has no idempotency key
         posts_per_minute=6,  # 100 posts per user per 15 minutes
@@ -229,13 +245,19 @@ class XAdapter(Adapter):
             remote_id=post_id, remote_url=self._post_url(post_id), raw_response=raw
         )
 
-    def publish(self, publication, *, reply_to=None) -> PublishResult:
+    def publish(self, publication, images=None, *, reply_to=None) -> PublishResult:
         if getattr(publication, "attempts", 0) > 1:  # an earlier attempt may have posted
             existing = self.find_existing(publication)
             if existing is not None:
                 return existing
+        images = self.images_for(publication) if images is None else list(images)
         # A reply keeps the most restrictive reply setting (702.5.1).
-        body = {"text": publication.post.body, "reply_settings": self.reply_settings}
+        body: dict[str, Any] = {
+            "text": publication.post.body,
+            "reply_settings": self.reply_settings,
+        }
+        if images:
+            body["media"] = {"media_ids": [self.upload_media(image) for image in images]}
         if reply_to is not None:
             body["reply"] = {"in_reply_to_tweet_id": reply_to.remote_id}
         try:
@@ -247,6 +269,61 @@ class XAdapter(Adapter):
             del body["reply"]
             answer = self._call("POST", "/2/tweets", what="the post", json=body)
         return self._result(answer["data"], answer)
+
+    def upload_media(self, image) -> str:
+        """Upload one image and give it its alternative text; answer its media id."""
+        if not (image.alt or "").strip():
+            raise PlatformError(
+                "An image has no alternative text; every image needs one (702.3).", permanent=True
+            )
+        if image.mime_type not in IMAGE_TYPES:
+            raise PlatformError(
+                f"X takes JPEG, PNG and WebP images from CitySocial; this one is {image.mime_type}.",
+                permanent=True,
+            )
+        if len(image.data) > MAX_IMAGE_BYTES:
+            raise PlatformError(
+                f"The image is {len(image.data):,} bytes; X takes images up to "
+                f"{MAX_IMAGE_BYTES:,} bytes.",
+                permanent=True,
+            )
+        uploaded = self._call(
+            "POST",
+            "/2/media/upload",
+            what="the image",
+            data={"media_category": "tweet_image", "media_type": image.mime_type},
+            files={"media": ("image", image.data, image.mime_type)},
+        )["data"]
+        media_id = str(uploaded["id"])
+        self._wait_until_processed(media_id, uploaded.get("processing_info"))
+        self._call(
+            "POST",
+            "/2/media/metadata",
+            what="the image's alternative text",
+            json={"id": media_id, "metadata": {"alt_text": {"text": image.alt}}},
+        )
+        return media_id
+
+    def _wait_until_processed(self, media_id: str, info: dict | None) -> None:
+        for _ in range(MAX_STATUS_CHECKS):
+            state = (info or {}).get("state", "succeeded")
+            if state == "succeeded":
+                return
+            if state == "failed":
+                error = (info or {}).get("error") or {}
+                raise PlatformError(
+                    f"X could not process the image: {error.get('message') or 'failed'}.",
+                    permanent=True,
+                    response=info,
+                )
+            time.sleep(min(float((info or {}).get("check_after_secs", 1)), 5.0))
+            info = self._call(
+                "GET",
+                "/2/media/upload",
+                what="the image's processing",
+                params={"command": "STATUS", "media_id": media_id},
+            )["data"].get("processing_info")
+        raise PlatformError("X is still processing the image; it will be tried again.")
 
     def find_existing(self, publication) -> PublishResult | None:
         """The account's recent post with this text, made since the publication was and not

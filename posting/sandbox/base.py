@@ -56,6 +56,20 @@ def path_matches(pattern: str, method_pattern: str, method: str, path: str) -> b
     )
 
 
+def sniff_image_type(data: bytes) -> str | None:
+    """The media type of an image from its first bytes (as the platforms check content, not
+    names): JPEG, PNG, GIF or WebP; None for anything else."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
 # --- HTML ---------------------------------------------------------------------------
 PAGE_CSS = """
 body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:42rem;padding:1rem;
@@ -145,6 +159,7 @@ class SandboxServer:
         with self._lock:
             self._faults: list[Any] = []
             self._drops = 0
+            self._drop_path: str | None = None
             self._latency = 0.0
             self._requests: list[Any] = []
 
@@ -200,10 +215,15 @@ class SandboxServer:
                 fault_class(status, count, body, dict(headers or {}), method.upper(), target)
             )
 
-    def drop_next(self, count: int = 1) -> None:
-        """Carry out the next `count` writes, then close the connection without answering."""
+    def drop_next(self, count: int = 1, *, path: str | None = None) -> None:
+        """Carry out the next `count` writes, then close the connection without answering.
+
+        With `path`, only writes whose path (or XRPC method) ends with it are dropped, e.g.
+        "/api/v1/statuses": an image upload before the post still gets its answer.
+        """
         with self._lock:
             self._drops += int(count)
+            self._drop_path = path
 
     def set_latency(self, seconds: float) -> None:
         """Wait this long before answering every API request."""
@@ -230,9 +250,12 @@ class SandboxServer:
                     return taken
         return None
 
-    def _take_drop(self, answer: Answer) -> None:
-        """Mark `answer` to be dropped if a drop is pending."""
+    def _take_drop(self, answer: Answer, path: str | None = None) -> None:
+        """Mark `answer` (to a write to `path`) to be dropped if a drop is pending for it."""
         with self._lock:
+            wanted = self._drop_path
+            if wanted and path is not None and not path.rstrip("/").endswith(wanted):
+                return
             if self._drops > 0:
                 self._drops -= 1
                 answer.drop = True
@@ -270,7 +293,7 @@ class SandboxServer:
             if method != "POST":
                 return self._control_not_found()
             if action == "drop":
-                self.drop_next(body.get("count", 1))
+                self.drop_next(body.get("count", 1), path=body.get("path"))
             elif action == "latency":
                 self.set_latency(body.get("seconds", 0))
             elif action == "reset":

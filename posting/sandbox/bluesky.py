@@ -240,9 +240,10 @@ class FakeBluesky(SandboxServer):
             nsid=nsid,
         )
 
-    def drop_next(self, count: int = 1) -> None:
-        """Carry out the next `count` repo writes, then close the connection without answering."""
-        super().drop_next(count)
+    def drop_next(self, count: int = 1, *, path: str | None = None) -> None:
+        """Carry out the next `count` repo writes, then close the connection without answering
+        (with `path`, only calls of that XRPC method, e.g. "com.atproto.repo.createRecord")."""
+        super().drop_next(count, path=path)
 
     def expire_access_tokens(self) -> None:
         """Every access JWT issued so far expires now (the refresh JWTs still work)."""
@@ -405,7 +406,7 @@ class FakeBluesky(SandboxServer):
         answer = self._route(method, nsid, query, headers, raw)
         answer.headers = {**rate_headers, **answer.headers}
         if method == "POST" and nsid in REPO_WRITES and answer.status < 400:
-            self._take_drop(answer)
+            self._take_drop(answer, nsid)
         return answer
 
     def _route(self, method: str, nsid: str, query: dict, headers, raw: bytes) -> _Answer:

@@ -11,7 +11,10 @@ What it follows (developers.facebook.com/docs/graph-api, pages-api):
   ``{"id": "{page-id}_{post-id}"}``; the same message as a live post is code 506
   (duplicate), a message over 63,206 characters code 100.
 * ``POST /{page-id}/photos`` (multipart ``source``, or ``url``; ``caption``,
-  ``alt_text_custom``, ``published``) answers ``{"id", "post_id"}``.
+  ``alt_text_custom``, ``published``) answers ``{"id", "post_id"}`` (``{"id"}`` when
+  unpublished). The file's type is read from its bytes: anything but JPEG, PNG or GIF is code
+  324 (``Missing or invalid image file``), over 10 MB code 100 (the Page photos reference:
+  "Files can not exceed 10MB").
 * ``GET /{post-id}?fields=message,created_time,permalink_url``, ``DELETE /{post-id}``
   (``{"success": true}``), ``GET /{page-id}/posts`` (newest first, ``since``/``until``/
   ``limit``), ``GET /me`` and ``GET /{page-id}``. An unknown object is code 100 subcode 33.
@@ -48,10 +51,20 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 from .base import Answer as _Answer
-from .base import Fault, SandboxHandler, SandboxServer, missing_post_page, page, path_matches
+from .base import (
+    Fault,
+    SandboxHandler,
+    SandboxServer,
+    missing_post_page,
+    page,
+    path_matches,
+    sniff_image_type,
+)
 from .base import timeline_section as _timeline_section
 
 MAX_MESSAGE = 63206
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/gif"})
 HOURLY_BUDGET = 200
 WRITE_METHODS = frozenset({"POST", "DELETE"})
 VERSION_RE = re.compile(r"^/v\d+\.\d+(?=/|$)")
@@ -278,7 +291,7 @@ class FakeFacebook(SandboxServer):
             answer = self._authorize(params, headers) or self._route(method, path, params)
         answer.headers = {**self._usage(now, False), **answer.headers}
         if method in WRITE_METHODS and answer.status < 400:
-            self._take_drop(answer)
+            self._take_drop(answer, path)
         return answer
 
     def _authorize(self, params: dict, headers) -> _Answer | None:
@@ -395,6 +408,11 @@ class FakeFacebook(SandboxServer):
         source, url = params.get("source"), params.get("url")
         if not isinstance(source, bytes) and not url:
             return graph_error(324, "(#324) Requires upload file", subcode=2069019)
+        if isinstance(source, bytes):
+            if sniff_image_type(source) not in PHOTO_TYPES:
+                return graph_error(324, "(#324) Missing or invalid image file", subcode=2069019)
+            if len(source) > MAX_PHOTO_BYTES:
+                return graph_error(100, "(#100) Invalid parameter: files can not exceed 10MB")
         published = str(params.get("published", "true")).lower() not in {"false", "0"}
         photo_id = self._next_id()
         caption = str(params.get("caption") or params.get("message") or "")
@@ -402,6 +420,7 @@ class FakeFacebook(SandboxServer):
             "id": photo_id,
             "alt_text": str(params.get("alt_text_custom") or ""),
             "size": len(source) if isinstance(source, bytes) else None,
+            "data": source if isinstance(source, bytes) else None,
             "url": url,
             "published": published,
             "created_time": _fb_time(datetime.now(UTC)),

@@ -10,6 +10,14 @@ What it follows (docs.joinmastodon.org):
   hour, 422 ``Validation failed: ...`` for blank or too long text (500 characters,
   counted as Mastodon's StatusLengthValidator does: every URL is 23, a remote
   mention counts by its local part, spoiler text counts too).
+* ``POST /api/v2/media`` (methods/media#v2): multipart ``file`` and ``description``; the type
+  is read from the bytes (JPEG, PNG, GIF, WebP), anything else is 422 ``Validation failed: File
+  content type is invalid, File is invalid``, over 16 MB 422 ``Validation failed: File file
+  size must be less than 16 MB``. Answers 200 with the MediaAttachment, or, after
+  :meth:`FakeMastodon.process_media_slowly`, 202 with ``url`` null; ``GET /api/v1/media/:id``
+  then answers 206 with an empty body until processing is over, then 200. A status's
+  ``media_ids[]`` must name unattached, processed media of this account (422 otherwise, and
+  ``Cannot attach files that have not finished processing. Try again in a moment!``).
 * ``GET /api/v1/statuses/:id``, ``DELETE /api/v1/statuses/:id`` (the deleted status
   comes back with its source ``text`` instead of ``content``).
 * ``GET /api/v1/accounts/verify_credentials``, ``GET /api/v1/accounts/:id``,
@@ -50,9 +58,18 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from . import base
 from .base import Answer as _Answer
-from .base import Fault, SandboxHandler, SandboxServer, path_matches
+from .base import Fault, SandboxHandler, SandboxServer, path_matches, sniff_image_type
 
 MAX_CHARS = 500
+IMAGE_SIZE_LIMIT = 16 * 1024 * 1024  # configuration.media_attachments.image_size_limit
+IMAGE_MATRIX_LIMIT = 33_177_600
+DESCRIPTION_LIMIT = 1500
+IMAGE_EXTENSIONS = {
+    "image/jpeg": "jpeg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+}
 URL_PLACEHOLDER = "x" * 23
 MAX_MEDIA = 4
 IDEMPOTENCY_TTL = 3600.0  # "Idempotency keys are stored for up to 1 hour."
@@ -303,6 +320,9 @@ class FakeMastodon(SandboxServer):
         with self._lock:
             self._clear_controls()
             self._statuses: dict[int, dict[str, Any]] = {}
+            self._media: dict[int, dict[str, Any]] = {}
+            self._slow_media = 0  # uploads still to answer 202 "still processing"
+            self._slow_polls = 0  # 206 answers each of them gives before it is processed
             self._idempotency: dict[str, tuple[int, float]] = {}
             self._buckets: dict[tuple[str, str], tuple[float, int]] = {}
             self._last_id = 0
@@ -325,9 +345,22 @@ class FakeMastodon(SandboxServer):
         """
         self._queue_fault(_Fault, status, count, body, headers, method, path)
 
+    def process_media_slowly(self, count: int = 1, polls: int = 1) -> None:
+        """The next `count` uploads answer 202 (url null) and are processed only after
+        `polls` look-ups with GET /api/v1/media/:id (each answered 206 until then)."""
+        with self._lock:
+            self._slow_media, self._slow_polls = int(count), int(polls)
+
     def reset(self) -> None:
-        """Forget every status, key, fault, request and rate-limit count."""
+        """Forget every status, media, key, fault, request and rate-limit count."""
         super().reset()
+
+    @property
+    def media(self) -> list[dict[str, Any]]:
+        """Every uploaded media attachment, oldest first: id, data (the bytes), mime_type,
+        description, status_id (None while unattached), processed."""
+        with self._lock:
+            return [dict(m) for m in self._media.values()]
 
     @property
     def statuses(self) -> list[dict[str, Any]]:
@@ -339,6 +372,7 @@ class FakeMastodon(SandboxServer):
         with self._lock:
             return {
                 "statuses": len(self._statuses),
+                "media": len(self._media),
                 "pending_failures": [
                     {"method": f.method, "path": f.path, "status": f.status, "count": f.count}
                     for f in self._faults
@@ -424,7 +458,11 @@ class FakeMastodon(SandboxServer):
             reblog=None,
             application={"name": record["application"], "website": None},
             account=self.account(),
-            media_attachments=[],
+            media_attachments=[
+                self._media_entity(self._media[media_id])
+                for media_id in record.get("media_ids", [])
+                if media_id in self._media
+            ],
             mentions=[],
             tags=copy.deepcopy(record["tags"]),
             emojis=[],
@@ -506,11 +544,15 @@ class FakeMastodon(SandboxServer):
             answer = self._route(method, path, params, auth, headers)
         answer.headers = {**rate_headers, **answer.headers}
         if method in WRITE_METHODS:
-            self._take_drop(answer)
+            self._take_drop(answer, path)
         return answer
 
     def _route(self, method, path, params, auth, headers) -> _Answer:
         parts = path.strip("/").split("/")[2:]  # after "api", "v1"
+        if path == "/api/v2/media" and method == "POST":
+            return self._require(auth) or self._upload_media(params)
+        if path.startswith("/api/v1/media/") and len(parts) == 2 and method == "GET":
+            return self._require(auth) or self._show_media(parts[1])
         if path.startswith("/api/v1/") and parts:
             if parts == ["statuses"] and method == "POST":
                 return self._require(auth) or self._create_status(params, headers)
@@ -566,15 +608,15 @@ class FakeMastodon(SandboxServer):
                 earlier = self._statuses.get(self._idempotency[key][0])
                 if earlier is not None:
                     return _Answer(200, self._entity(earlier, authed=True))
+            if not isinstance(media_ids, list):
+                media_ids = [media_ids]
             if media_ids:
-                ids = ", ".join(str(i) for i in media_ids)
-                if len(media_ids) > MAX_MEDIA:
-                    return _invalid(f"You can't attach more than {MAX_MEDIA} files")
-                # The sandbox has no media uploads, so no attachment ID can exist.
-                return _invalid(f"Media {ids} not found or already attached to another post")
+                refused = self._check_media(media_ids)
+                if refused is not None:
+                    return refused
             if visibility not in VISIBILITIES:
                 return _invalid("Validation failed: Visibility is not included in the list")
-            if not text.strip():
+            if not text.strip() and not media_ids:
                 return _invalid("Validation failed: Text can't be blank")
             if status_length(text, spoiler) > MAX_CHARS:
                 return _invalid(f"Validation failed: Text character limit of {MAX_CHARS} exceeded")
@@ -598,6 +640,7 @@ class FakeMastodon(SandboxServer):
                 "visibility": visibility,
                 "language": language,
                 "in_reply_to_id": reply_to,
+                "media_ids": [int(i) for i in media_ids],
                 "application": _application(headers),
                 "tags": [
                     {"name": tag, "url": f"{self.base_url}/tags/{tag}"}
@@ -607,9 +650,102 @@ class FakeMastodon(SandboxServer):
                 ],
             }
             self._statuses[status_id] = record
+            for media_id in record["media_ids"]:
+                self._media[media_id]["status_id"] = status_id
             if key:
                 self._idempotency[key] = (status_id, monotonic + self.idempotency_ttl)
             return _Answer(200, self._entity(record, authed=True))
+
+    # --- Media ----------------------------------------------------------------------------
+    def _media_entity(self, media: dict[str, Any]) -> dict[str, Any]:
+        """The MediaAttachment entity; `url` is null while the full size is processing."""
+        base = self.base_url
+        media_id = str(media["id"])
+        path = f"{base}/system/media_attachments/{media_id}"
+        ext = IMAGE_EXTENSIONS[media["mime_type"]]
+        width, height = media["width"], media["height"]
+        original = {"width": width, "height": height} if width and height else {}
+        if original:
+            original.update(size=f"{width}x{height}", aspect=width / height)
+        return {
+            "id": media_id,
+            "type": "gifv" if media["mime_type"] == "image/gif" else "image",
+            "url": f"{path}/original.{ext}" if media["processed"] else None,
+            "preview_url": f"{path}/small.{ext}",
+            "remote_url": None,
+            "text_url": None,
+            "meta": {"original": original} if original else {},
+            "description": media["description"] or None,
+            "blurhash": None,
+        }
+
+    def _upload_media(self, params: dict[str, Any]) -> _Answer:
+        upload = params.get("file")
+        if not isinstance(upload, UploadedPart):
+            return _invalid("Validation failed: File can't be blank")
+        mime = sniff_image_type(upload.data)
+        if mime is None:
+            return _invalid("Validation failed: File content type is invalid, File is invalid")
+        if len(upload.data) > IMAGE_SIZE_LIMIT:
+            return _invalid("Validation failed: File file size must be less than 16 MB")
+        description = str(params.get("description") or "")
+        if len(description) > DESCRIPTION_LIMIT:
+            return _invalid(
+                f"Validation failed: Description is too long (maximum is {DESCRIPTION_LIMIT} "
+                "characters)"
+            )
+        width, height = _image_size(upload.data, mime)
+        with self._lock:
+            slow = self._slow_media > 0
+            if slow:
+                self._slow_media -= 1
+            media_id = self._next_id(_now())
+            media = {
+                "id": media_id,
+                "data": upload.data,
+                "mime_type": mime,
+                "description": description,
+                "width": width,
+                "height": height,
+                "status_id": None,
+                "processed": not slow,
+                "polls_left": self._slow_polls if slow else 0,
+            }
+            self._media[media_id] = media
+            return _Answer(202 if slow else 200, self._media_entity(media))
+
+    def _show_media(self, raw_id: str) -> _Answer:
+        with self._lock:
+            media = self._media.get(_to_int(raw_id))
+            if media is None:
+                return _not_found()
+            if not media["processed"]:
+                if media["polls_left"] > 0:
+                    media["polls_left"] -= 1
+                    return _Answer(206, None)
+                media["processed"] = True
+            return _Answer(200, self._media_entity(media))
+
+    def _check_media(self, media_ids: list) -> _Answer | None:
+        """PostStatusService#validate_media!, for statuses (called with the lock held)."""
+        if len(media_ids) > MAX_MEDIA:
+            return _invalid(f"You can't attach more than {MAX_MEDIA} files")
+        found = [self._media.get(_to_int(i)) for i in media_ids]
+        if any(m is None or m["status_id"] is not None for m in found):
+            ids = ", ".join(str(i) for i in media_ids)
+            return _invalid(f"Media {ids} not found or already attached to another post")
+        if any(not m["processed"] for m in found):
+            return _invalid(
+                "Cannot attach files that have not finished processing. Try again in a moment!"
+            )
+        return None
+
+    def media_file(self, media_id: str) -> tuple[bytes, str] | None:
+        with self._lock:
+            media = self._media.get(_to_int(media_id))
+        if media is None or not media["processed"]:
+            return None
+        return media["data"], media["mime_type"]
 
     def _find(self, raw_id: str, auth: bool | None) -> dict[str, Any] | None:
         with self._lock:
@@ -682,7 +818,13 @@ class FakeMastodon(SandboxServer):
                     "max_characters": MAX_CHARS,
                     "max_media_attachments": MAX_MEDIA,
                     "characters_reserved_per_url": len(URL_PLACEHOLDER),
-                }
+                },
+                "media_attachments": {
+                    "supported_mime_types": sorted(IMAGE_EXTENSIONS),
+                    "image_size_limit": IMAGE_SIZE_LIMIT,
+                    "image_matrix_limit": IMAGE_MATRIX_LIMIT,
+                    "description_limit": DESCRIPTION_LIMIT,
+                },
             },
             "contact_account": self.account(),
             "rules": [],
@@ -717,7 +859,12 @@ class FakeMastodon(SandboxServer):
             if not records:
                 return base.missing_post_page(self.title, "timeline", PAGE_CSS)
         heading = "Post" if status_id is not None else "Timeline, newest first"
-        items = "".join(_status_html(r, self.username) for r in records)
+        with self._lock:
+            described = {
+                r["id"]: [(m, self._media[m]["description"]) for m in r.get("media_ids", [])]
+                for r in records
+            }
+        items = "".join(_status_html(r, self.username, described[r["id"]]) for r in records)
         body = (
             '<p class="note"><strong>This is a local sandbox that speaks the Mastodon API.'
             "</strong> "
@@ -732,6 +879,23 @@ class FakeMastodon(SandboxServer):
 
 
 # --- Helpers ----------------------------------------------------------------------
+class UploadedPart(NamedTuple):
+    """A file part of a multipart body: its name, declared type and bytes."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def _image_size(data: bytes, mime: str) -> tuple[int | None, int | None]:
+    """Width and height from the header, for PNG and GIF (enough for the sandbox's meta)."""
+    if mime == "image/png" and len(data) >= 24:
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if mime == "image/gif" and len(data) >= 10:
+        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
+    return None, None
+
+
 def _to_int(value: Any) -> int | None:
     try:
         return int(str(value))
@@ -775,7 +939,11 @@ def _parse_params(query: str, content_type: str, raw: bytes) -> dict[str, Any]:
                 name = part.get_param("name", header="content-disposition")
                 if name:
                     payload = part.get_payload(decode=True) or b""
-                    pairs.append((name, payload.decode("utf-8", "replace")))
+                    if part.get_filename() is not None:
+                        kind = part.get_content_type()
+                        pairs.append((name, UploadedPart(part.get_filename(), kind, payload)))
+                    else:
+                        pairs.append((name, payload.decode("utf-8", "replace")))
         else:
             text = raw.decode("utf-8")
             for name, values in parse_qs(text, keep_blank_values=True).items():
@@ -807,7 +975,7 @@ def _page(title: str, heading: str, body: str) -> str:
     return base.page(title, heading, body, PAGE_CSS)
 
 
-def _status_html(record: dict[str, Any], username: str) -> str:
+def _status_html(record: dict[str, Any], username: str, media=()) -> str:
     created = record["created"]
     readable = created.strftime("%d %B %Y, %H:%M:%S UTC")
     # The content is Mastodon-style HTML made by format_content from escaped text.
@@ -820,11 +988,17 @@ def _status_html(record: dict[str, Any], username: str) -> str:
     if record["in_reply_to_id"]:
         parent = html.escape(str(record["in_reply_to_id"]))
         reply = f' &middot; in reply to <a href="/@{html.escape(username)}/{parent}">{parent}</a>'
+    images = "".join(
+        f'<li><img src="/system/media_attachments/{m}/original" alt="{html.escape(d or "")}" '
+        f'style="max-width:100%"></li>'
+        for m, d in media
+    )
     return (
         f'<li><article aria-label="Post {record["id"]}">'
         f'<p class="meta"><a href="/@{html.escape(username)}/{record["id"]}">'
         f'<time datetime="{_iso_ms(created)}">{html.escape(readable)}</time></a>'
-        f" &middot; {html.escape(record['visibility'])}{reply}</p>{content}</article></li>"
+        f" &middot; {html.escape(record['visibility'])}{reply}</p>{content}"
+        f"{f'<ul>{images}</ul>' if images else ''}</article></li>"
     )
 
 
@@ -860,6 +1034,15 @@ class _Handler(SandboxHandler):
             self._send(_not_found())
 
     def _html(self, path: str) -> None:
+        stored = re.fullmatch(r"/system/media_attachments/(\d+)/original(?:\.\w+)?", path)
+        if stored:
+            found = self.fake.media_file(stored.group(1))
+            if found is None:
+                self._send(_not_found())
+            else:
+                data, mime = found
+                self._send(_Answer(200, data, {"Content-Type": mime}))
+            return
         user = re.escape(self.fake.username)
         single = re.fullmatch(rf"/@{user}/(\d+)/?", path)
         if path in {"/", f"/@{self.fake.username}"} or single:

@@ -15,6 +15,15 @@ What it follows (docs.x.com/x-api):
   back. Over 280 weighted characters (twitter-text config v3: URLs 23, most of Latin 1, CJK
   and emoji 2) or the same text as a live post is 403 problem JSON; a bad field is 400
   ``invalid-request`` with ``errors``.
+* ``POST /2/media/upload`` (multipart ``media``, ``media_category`` tweet_image, optional
+  ``media_type``) answers ``{"data": {"id", "media_key", "size", "expires_after_secs",
+  "image"}}``; the type is read from the bytes (JPEG, PNG, WebP; anything else is 400
+  ``invalid-request``), over 5 MB is 400 too. After :meth:`FakeX.process_media_slowly` an
+  upload carries ``processing_info`` (pending) and ``GET /2/media/upload?command=STATUS&media_id=``
+  answers in_progress until it has been asked enough, then succeeded.
+  ``POST /2/media/metadata`` (JSON ``{"id", "metadata": {"alt_text": {"text"}}}``, at most
+  1,000 characters) sets the alternative text. ``POST /2/tweets`` takes ``media.media_ids``
+  (1 to 4 ids of this account's processed uploads; otherwise 400 "Your media IDs are invalid.").
 * ``GET /2/tweets/:id`` (a missing post is 200 with ``errors`` of type resource-not-found),
   ``DELETE /2/tweets/:id`` (``{"data": {"deleted": true}}``; a missing post is 404),
   ``GET /2/users/me``, ``GET /2/users/:id/tweets`` (newest first, ``max_results`` 5-100,
@@ -36,6 +45,8 @@ Everything lives in memory and vanishes when the server stops. Nothing is public
 from __future__ import annotations
 
 import copy
+import email.parser
+import email.policy
 import hmac
 import html
 import json
@@ -50,7 +61,15 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 from .base import Answer as _Answer
-from .base import Fault, SandboxHandler, SandboxServer, missing_post_page, nowhere_page, page
+from .base import (
+    Fault,
+    SandboxHandler,
+    SandboxServer,
+    missing_post_page,
+    nowhere_page,
+    page,
+    sniff_image_type,
+)
 from .base import timeline_section as _timeline_section
 
 MAX_WEIGHTED = 280
@@ -67,6 +86,10 @@ LIMITS = {
     ("GET", "/2/users/me"): 75,
     ("GET", "/2/users/:id/tweets"): 900,
 }
+MAX_MEDIA = 4
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+ONE_SHOT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+MAX_ALT_TEXT = 1000
 USER_DAILY_POSTS = 100
 APP_DAILY_POSTS = 10000
 PROBLEMS = "https://api.twitter.com/2/problems"
@@ -253,6 +276,19 @@ class _Fault(Fault):
         return self.method.upper() == method and _route(path) == _route(self.path)
 
 
+def _multipart(content_type: str, raw: bytes) -> dict[str, Any]:
+    """A multipart/form-data body: file parts as bytes, the others as text."""
+    header = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(header + raw)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if name:
+            payload = part.get_payload(decode=True) or b""
+            fields[name] = payload if part.get_filename() is not None else payload.decode()
+    return fields
+
+
 def _route(path: str) -> str:
     parts = path.strip("/").split("/")
     if len(parts) == 3 and parts[:2] == ["2", "tweets"]:
@@ -289,6 +325,10 @@ class FakeX(SandboxServer):
         with self._lock:
             self._clear_controls()
             self._posts: dict[str, dict[str, Any]] = {}
+            self._media: dict[str, dict[str, Any]] = {}
+            self._slow_media = 0
+            self._slow_checks = 0
+            self._check_after = 1
             self._kept_deletes = 0
             self._buckets: dict[tuple[str, str], tuple[float, int]] = {}
             self._daily: list[float] = []
@@ -329,6 +369,19 @@ class FakeX(SandboxServer):
             method=method,
             path=path,
         )
+
+    def process_media_slowly(self, count: int = 1, checks: int = 1, check_after: int = 1) -> None:
+        """The next `count` uploads answer with processing_info pending, and are succeeded only
+        after `checks` STATUS look-ups (each answered in_progress, `check_after_secs` ahead)."""
+        with self._lock:
+            self._slow_media, self._slow_checks = int(count), int(checks)
+            self._check_after = int(check_after)
+
+    @property
+    def media(self) -> list[dict[str, Any]]:
+        """Every upload, oldest first: id, media_key, data, mime_type, alt_text, state, post_id."""
+        with self._lock:
+            return [dict(m) for m in self._media.values()]
 
     def keep_next_delete(self, count: int = 1) -> None:
         """Answer the next `count` deletions 200 {"data": {"deleted": false}}, keeping the post."""
@@ -422,7 +475,7 @@ class FakeX(SandboxServer):
             answer = self._dispatch(method, path, query, headers, raw)
         answer.headers = {**rate_headers, **answer.headers}
         if method in WRITE_METHODS and answer.status < 400:
-            self._take_drop(answer)
+            self._take_drop(answer, path)
         return answer
 
     def _authorized(self, headers) -> bool:
@@ -436,6 +489,12 @@ class FakeX(SandboxServer):
         post_id = path.rsplit("/", 1)[-1]
         if (method, route) == ("POST", "/2/tweets"):
             return self._create(headers, raw)
+        if (method, route) == ("POST", "/2/media/upload"):
+            return self._upload_media(headers, raw)
+        if (method, route) == ("GET", "/2/media/upload"):
+            return self._media_status(query)
+        if (method, route) == ("POST", "/2/media/metadata"):
+            return self._media_metadata(raw)
         if (method, route) == ("GET", "/2/tweets/:id"):
             with self._lock:
                 post = self._posts.get(post_id)
@@ -500,6 +559,12 @@ class FakeX(SandboxServer):
                 f"$.reply.in_reply_to_tweet_id: string [{parent_id}] does not match pattern "
                 "^[0-9]{1,19}$",
             )
+        media = body.get("media")
+        media_ids = media.get("media_ids") if isinstance(media, dict) else None
+        if media is not None:
+            refused = self._check_media(media_ids)
+            if refused is not None:
+                return refused
         if weighted_length(text) > MAX_WEIGHTED:
             return problem(
                 403,
@@ -532,6 +597,12 @@ class FakeX(SandboxServer):
                 "conversation_id": parent["conversation_id"] if parent else post_id,
                 "reply_settings": settings or "everyone",
             }
+            if media_ids:
+                post["attachments"] = {
+                    "media_keys": [self._media[str(i)]["media_key"] for i in media_ids]
+                }
+                for media_id in media_ids:
+                    self._media[str(media_id)]["post_id"] = post_id
             if parent:
                 post["in_reply_to_user_id"] = parent["author_id"]
                 post["referenced_tweets"] = [{"type": "replied_to", "id": parent["id"]}]
@@ -541,6 +612,123 @@ class FakeX(SandboxServer):
             201,
             {"data": {"id": post_id, "text": post["text"], "edit_history_tweet_ids": [post_id]}},
         )
+
+    # --- Media --------------------------------------------------------------------------
+    def _upload_media(self, headers, raw: bytes) -> _Answer:
+        content_type = headers.get("Content-Type") or ""
+        if not content_type.lower().startswith("multipart/form-data"):
+            return problem(
+                415, "Unsupported Media Type", "Content-Type must be multipart/form-data"
+            )
+        fields = _multipart(content_type, raw)
+        data = fields.get("media")
+        if not isinstance(data, bytes) or not data:
+            return _invalid("media", "", "$.media: is missing but it is required")
+        category = fields.get("media_category")
+        if category != "tweet_image":
+            return _invalid(
+                "media_category",
+                category,
+                "$.media_category: does not have a value in the enumeration "
+                "[tweet_image, dm_image, subtitles]",
+            )
+        mime = sniff_image_type(data)
+        if mime not in ONE_SHOT_TYPES:
+            return _invalid(
+                "media", "", "Unsupported media type: upload a JPEG, PNG or WebP image."
+            )
+        if len(data) > MAX_IMAGE_BYTES:
+            return _invalid(
+                "media", "", f"File size exceeds {MAX_IMAGE_BYTES} bytes for tweet_image."
+            )
+        with self._lock:
+            self._last_id = max(self._last_id + 1, int(time.time() * 1000) << 22)
+            media_id = str(self._last_id)
+            slow = self._slow_media > 0
+            if slow:
+                self._slow_media -= 1
+            self._media[media_id] = {
+                "id": media_id,
+                "media_key": f"3_{media_id}",
+                "data": data,
+                "mime_type": mime,
+                "alt_text": None,
+                "state": "pending" if slow else "succeeded",
+                "checks_left": self._slow_checks if slow else 0,
+                "post_id": None,
+            }
+            return _Answer(200, {"data": self._media_data(self._media[media_id])})
+
+    def _media_data(self, media: dict[str, Any]) -> dict[str, Any]:
+        data = {
+            "id": media["id"],
+            "media_key": media["media_key"],
+            "size": len(media["data"]),
+            "expires_after_secs": 86400,
+            "image": {"image_type": media["mime_type"]},
+        }
+        if media["state"] != "succeeded":
+            data["processing_info"] = {
+                "state": media["state"],
+                "check_after_secs": self._check_after,
+            }
+        return data
+
+    def _media_status(self, query: dict) -> _Answer:
+        with self._lock:
+            media = self._media.get(str(query.get("media_id") or ""))
+            if query.get("command") != "STATUS" or media is None:
+                return problem(
+                    400, "Invalid Request", "One or more parameters to your request was invalid."
+                )
+            if media["state"] != "succeeded":
+                if media["checks_left"] > 0:
+                    media["checks_left"] -= 1
+                    media["state"] = "in_progress"
+                else:
+                    media["state"] = "succeeded"
+            data = self._media_data(media)
+            data["processing_info"] = {"state": media["state"], "progress_percent": 100}
+            if media["state"] != "succeeded":
+                data["processing_info"].update(
+                    check_after_secs=self._check_after, progress_percent=50
+                )
+            return _Answer(200, {"data": data})
+
+    def _media_metadata(self, raw: bytes) -> _Answer:
+        try:
+            body = json.loads(raw.decode("utf-8") or "{}")
+            if not isinstance(body, dict):
+                raise ValueError
+        except ValueError:
+            return _invalid("body", "", "Request body is not valid JSON")
+        media_id = str(body.get("id") or "")
+        alt = ((body.get("metadata") or {}).get("alt_text") or {}).get("text")
+        with self._lock:
+            media = self._media.get(media_id)
+            if media is None:
+                return _invalid("id", media_id, "$.id: media not found")
+            if not isinstance(alt, str) or len(alt) > MAX_ALT_TEXT:
+                return _invalid(
+                    "metadata.alt_text.text",
+                    alt,
+                    f"$.metadata.alt_text.text: must be a string of at most {MAX_ALT_TEXT} "
+                    "characters",
+                )
+            media["alt_text"] = alt
+        return _Answer(
+            200, {"data": {"id": media_id, "associated_metadata": {"alt_text": {"text": alt}}}}
+        )
+
+    def _check_media(self, media_ids) -> _Answer | None:
+        invalid = _invalid("media.media_ids", media_ids, "Your media IDs are invalid.")
+        if not isinstance(media_ids, list) or not 1 <= len(media_ids) <= MAX_MEDIA:
+            return invalid
+        with self._lock:
+            found = [self._media.get(str(i)) for i in media_ids]
+        if any(m is None or m["post_id"] is not None or m["state"] != "succeeded" for m in found):
+            return invalid
+        return None
 
     def _timeline(self, user_id: str, query: dict) -> _Answer:
         if user_id != self.user_id:
@@ -663,11 +851,18 @@ class FakeX(SandboxServer):
             thread += f' &middot; in reply to <a href="{parent_href}">{parent}</a>'
         # The stored text is already escaped the way X escapes it; show what the author wrote.
         text = html.escape(post["submitted_text"]).replace("\n", "<br>")
+        with self._lock:
+            alts = [
+                m["alt_text"] or "no description"
+                for m in self._media.values()
+                if m["post_id"] == post["id"]
+            ]
+        images = "".join(f"<li>Image: {html.escape(a)}</li>" for a in alts)
         return (
             f'<li><article aria-label="Post {html.escape(post["id"])}">'
             f'<p class="meta"><a href="{href}"><time datetime="{html.escape(post["created_at"])}">'
             f"{html.escape(post['created_at'])}</time></a> &middot; {html.escape(who)}{thread}</p>"
-            f"<p>{text}</p></article></li>"
+            f"<p>{text}</p>{f'<ul>{images}</ul>' if images else ''}</article></li>"
         )
 
 

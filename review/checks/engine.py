@@ -13,6 +13,7 @@ from .config import CheckConfig, clear_cache, default_config, load_config
 from .field import FieldText
 from .findings import Decision, Finding, decide
 from .rules import Rule
+from .rules.accessibility import ALT_TEXT, missing_alt_text
 from .rules.authorization import NOT_AUTHORIZED, category_label, unauthorized_channels
 
 __all__ = ["CheckResult", "check", "clear_cache", "default_config", "load_config"]
@@ -37,8 +38,10 @@ def check(
     category: str,
     channels=(),
     author=None,
+    images=(),
     config: CheckConfig | None = None,
 ) -> CheckResult:
+    """`images` are (name, alternative text) pairs, one per image on the post."""
     config = config or load_config()
     findings = []
     for name, text in (("title", title or ""), ("body", body or "")):
@@ -46,6 +49,8 @@ def check(
             findings.extend(check_field(FieldText(name, text), config))
     if author is not None and channels:
         findings.extend(check_authorization(author, channels, category, config))
+    if images:
+        findings.extend(check_alt_text(images, config))
     findings.sort(key=_reading_order)
     return CheckResult(findings, decide(findings))
 
@@ -91,6 +96,14 @@ def check_authorization(author, channels, category: str, config: CheckConfig) ->
             message=NOT_AUTHORIZED.message(detail, severity),
         )
     ]
+
+
+def check_alt_text(images, config: CheckConfig) -> list[Finding]:
+    """702.3: every image has alternative text that describes it (not "IMG_2041.jpg")."""
+    setting = config.setting(ALT_TEXT.id)
+    if not setting.enabled:
+        return []
+    return missing_alt_text(images, severity=setting.severity)
 
 
 def _finding(rule: Rule, hit, override, field_name: str) -> Finding:

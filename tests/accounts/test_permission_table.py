@@ -44,9 +44,30 @@ def test_the_table_names_no_url_that_does_not_exist():
     assert [r.url for r in table.TABLE if r.url not in names] == []
 
 
+def image_on(post):
+    """An image on `post`, stored as the draft form stores it."""
+    from posting.media_models import PostImage, inspect_image, store_original
+    from tests.posting.images import picture, upload
+
+    file = upload(picture())
+    facts = inspect_image(file)
+    return PostImage.objects.create(
+        post=post,
+        file=store_original(file, facts),
+        sha256=facts.sha256,
+        size=facts.size,
+        mime_type=facts.mime_type,
+        width=facts.width,
+        height=facts.height,
+        alt_text="A map of the closure",
+        added_by=post.author,
+    )
+
+
 @pytest.fixture
-def objects(city):
+def objects(city, settings, tmp_path):
     """One of everything a URL can point at, owned as the table's notes assume."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     post = city.submitted()
     request = PostingRequest.file(
         requester=city.staff,
@@ -69,6 +90,7 @@ def objects(city):
         valid_until=timezone.now() + timezone.timedelta(days=3),
     )
     return {
+        "images": {"post": image_on(post).pk, "news": image_on(news).pk},
         "pk": {
             "posting": post.pk,
             "request": request.pk,
@@ -188,6 +210,8 @@ def url_for(name, objects):
     pk = objects["pk"]
     explicit = {
         "news:item": {"post_id": objects["news"].pk},
+        "news:image": {"post_id": objects["news"].pk, "image": objects["images"]["news"]},
+        "posting:image": {"pk": objects["pk"]["posting"], "image": objects["images"]["post"]},
         "retention:record": {"sequence": objects["record"].sequence},
         **{
             name: {"pk": objects["records"]["request"]}

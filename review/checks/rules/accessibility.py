@@ -1,7 +1,7 @@
 """702.3: the Mayor's content guidelines on accessibility. Warnings: they do not stop a post.
 
 Screen readers read "#roadclosure" as one word and every emoji by its name; long sentences of
-long words shut out readers. Images need alternative text (checked when media lands).
+long words shut out readers. Images need alternative text (the engine checks each image's).
 """
 
 import re
@@ -124,8 +124,12 @@ def reading_level(field, config):
 ALT_TEXT = register_rule("702.3/alt-text", Severity.WARN, "Every image has alternative text")
 
 
-def missing_alt_text(images) -> list[Finding]:
-    """Findings for images, as (filename, alt text) pairs, without meaningful alternative text."""
+def missing_alt_text(images, severity: Severity | None = None) -> list[Finding]:
+    """Findings for images, as (filename, alt text) pairs, without meaningful alternative text.
+
+    `severity` is the Mayor's setting for the rule, when it differs from the rule's own.
+    """
+    severity = severity or ALT_TEXT.severity
     findings = []
     for filename, alt_text in images:
         alt = (alt_text or "").strip()
@@ -135,8 +139,8 @@ def missing_alt_text(images) -> list[Finding]:
                 Finding(
                     rule=ALT_TEXT.id,
                     clause=ALT_TEXT.clause,
-                    severity=ALT_TEXT.severity,
-                    message=ALT_TEXT.message(detail, ALT_TEXT.severity),
+                    severity=severity,
+                    message=ALT_TEXT.message(detail, severity),
                 )
             )
     return findings

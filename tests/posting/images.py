@@ -1,0 +1,41 @@
+"""Pictures for the tests of images on posts: real JPEG, PNG, GIF and WebP bytes made by Pillow,
+and a draft's images added the way the draft form adds them."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as Pillow
+
+
+def picture(kind: str = "PNG", size=(40, 30), color=(20, 90, 160), noise: bool = False) -> bytes:
+    """A real image in `kind` (JPEG, PNG, GIF, WEBP); with `noise`, random pixels that do not
+    compress, for size limits."""
+    if noise:  # random pixels do not compress: the file is about width x height x 3 bytes
+        import os
+
+        image = Pillow.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    else:
+        image = Pillow.new("RGB", size, color)
+    out = io.BytesIO()
+    image.save(out, format=kind)
+    return out.getvalue()
+
+
+def upload(data: bytes, name: str = "closure-map.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def attach(post, data: bytes, alt: str, name: str = "closure-map.png"):
+    """Add one image to a draft as its author, as the draft form does."""
+    from posting.media_models import ImageChanges, NewImage, change_images
+
+    changes = ImageChanges(add=[NewImage(upload=upload(data, name), alt_text=alt)])
+    return change_images(post, by=post.author, changes=changes)[-1]
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Stored images go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
