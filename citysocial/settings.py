@@ -150,6 +150,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-citysocial-{os.getpid()}.sqlite3")}
     # Web, worker and beat write at once; wait for the lock instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+# 702.7: the owner of the tables, for `manage.py migrate` and `manage.py secure_database` only
+# (retention.database_roles). Set it, and DATABASE_URL then names a role that owns nothing and
+# may not change, delete or truncate archive records (PostgreSQL enforces it by privileges).
+# Empty: DATABASE_URL's role owns the tables, and the archive's triggers and model code alone
+# guard it.
+DATABASE_OWNER = (
+    dj_database_url.parse(os.environ["DATABASE_OWNER_URL"])
+    if os.environ.get("DATABASE_OWNER_URL", "").strip()
+    else None
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- People and sign-in ---------------------------------------------------

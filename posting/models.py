@@ -150,6 +150,9 @@ TRANSITIONS: dict[str, set[str]] = {
     PostState.WITHDRAWN: set(),
 }
 
+# A draft in these states is a transitory record (702.7): captured as it stood, kept briefly.
+SET_ASIDE_STATES = {PostState.REJECTED, PostState.DECLINED, PostState.WITHDRAWN}
+
 EDITABLE_STATES = {
     PostState.DRAFT,
     PostState.SUBMITTED,
@@ -330,7 +333,7 @@ class Post(models.Model):
             )
         self.state = to
         self.save(update_fields=["state", "submitted_at", "published_at", "updated_at"])
-        return PostTransition.objects.create(
+        transition = PostTransition.objects.create(
             post=self,
             from_state=origin,
             to_state=to,
@@ -339,6 +342,11 @@ class Post(models.Model):
             device=equipment.device if equipment else None,
             equipment=equipment.label if equipment else "",
         )
+        if to in SET_ASIDE_STATES:  # 702.7: a transitory record of the draft as it stood
+            from retention.archive import archive_set_aside
+
+            archive_set_aside(self, transition)
+        return transition
 
     def _lock(self) -> "Post":
         """Reload this post's row under a lock, so two people acting at once take turns."""

@@ -30,6 +30,12 @@ def open_requests_covering(record) -> list[str]:
     return [
         f"Public records request {request.reference} from {request.requester_name} "
         f"(open; response due {request.due_on:%b} {request.due_on.day}, {request.due_on.year})"
+        + (
+            "; it was logged without a scope, so it covers every record up to "
+            f"record {request.covered_through}"
+            if request.covers_everything
+            else ""
+        )
         for request in RecordsRequest.objects.open()
         if request.covered_records().filter(pk=record.pk).exists()
     ]

@@ -385,7 +385,11 @@ class _Payload:
 
     def _add_media(self, record, payload: dict) -> list[dict]:
         """Media in original bytes, where the record names stored files; what is missing, said."""
-        entries = payload.get("media") or (payload.get("post") or {}).get("media") or []
+        entries = list(payload.get("media") or (payload.get("post") or {}).get("media") or [])
+        # 702.3: a posting request's attachment, as the employee sent it.
+        attachment = (payload.get("posting_request") or {}).get("attachment")
+        if attachment:
+            entries.append(attachment)
         added = []
         for number, entry in enumerate(entries, start=1):
             item = _media_item(entry)
@@ -530,8 +534,9 @@ def _bag_info(exporter, query, records_request, job, payload, chain_head, key) -
         "Media-Files": str(payload.media_files),
         "Media-Missing": str(payload.media_missing),
         "Media-Note": (
-            "Posts do not yet store their attachments in CitySocial: media the records name but "
-            "the city does not hold are listed in data/media.csv as missing."
+            "Media the records name (a post's files, a posting request's attachment) are under "
+            "data/media/ in their original bytes; any the city does not hold are listed in "
+            "data/media.csv as missing."
         ),
         "Signature-Algorithm": signing.ALGORITHM,
         "Signature-File": f"{SIGNATURE} (signs {TAG_MANIFEST})",

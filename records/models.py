@@ -381,6 +381,13 @@ class RecordsRequest(models.Model):
         if received_on > timezone.localdate():
             raise ValidationError("The date received cannot be in the future.")
         check_query(scope)
+        if _empty_scope(scope):
+            raise ValidationError(
+                "702.7: say which records the request covers: give at least one search term "
+                "(words, dates, channel, category, author, incident or kind). An open request "
+                "keeps every record it covers from disposition, so a request without a scope "
+                "would hold the whole archive. For every record, give the date range asked for."
+            )
         business_days = settings.RECORDS_REQUEST_BUSINESS_DAYS
         head = ArchiveHead.objects.filter(pk=1).first()
         request = cls.objects.create(
@@ -504,13 +511,24 @@ class RecordsRequest(models.Model):
     def covered_records(self):
         """The records this request covers, as a legal hold covers them: those its scope selects
         in the archive as it stood when the request was logged (later records are not
-        responsive), and every record it redacts or withholds. Its exports hold these too."""
+        responsive), every record of each post among them (a post's versions, its take-down
+        and what the platform showed are one file), and every record it redacts or withholds.
+
+        A request logged before a scope was required may have none: it covers the whole
+        archive, and says so (covers_everything)."""
         from retention.search import find_saved
 
         in_scope = find_saved(self.scope).filter(sequence__lte=self.covered_through)
         return ArchiveRecord.objects.filter(
-            Q(pk__in=in_scope.values("pk")) | Q(pk__in=self.exemptions.values("record_id"))
+            Q(pk__in=in_scope.values("pk"))
+            | Q(post_id__in=in_scope.filter(post__isnull=False).values("post_id"))
+            | Q(pk__in=self.exemptions.values("record_id"))
         )
+
+    @property
+    def covers_everything(self) -> bool:
+        """Logged without a scope (before one was required): every record up to covered_through."""
+        return _empty_scope(self.scope)
 
     def _require_open(self) -> None:
         if not self.is_open:
@@ -574,6 +592,10 @@ class RecordsRequest(models.Model):
                 for x in exemptions
             ],
         }
+
+
+def _empty_scope(scope: dict) -> bool:
+    return not any(value not in (None, "", []) for value in scope.values())
 
 
 class Exemption(models.Model):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from .export import Exporter, export_records
@@ -63,17 +64,31 @@ def run_export(job_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def send_request_reminders() -> int:
-    """Beat: e-mail the City Clerk before a public records request's response is due."""
+    """Beat: e-mail the City Clerk before a public records request's response is due.
+
+    A request is marked reminded only once the mail has gone: when it fails, or no Clerk has
+    an address, the next run tries again. Each request is locked while its mail is sent, and
+    a run skips the ones another run holds, so that two runs never send one reminder twice."""
     today = timezone.localdate()
-    due = RecordsRequest.objects.due_for_reminder(
-        today, settings.RECORDS_REQUEST_REMINDER_BUSINESS_DAYS
-    )
+    horizon = settings.RECORDS_REQUEST_REMINDER_BUSINESS_DAYS
     sent = 0
-    for records_request in due:
-        # Claim before sending, so that two beats never send the same reminder twice.
-        claimed = RecordsRequest.objects.filter(
-            pk=records_request.pk, reminder_sent_at__isnull=True
-        ).update(reminder_sent_at=timezone.now())
-        if claimed and notify_request_due(records_request):
-            sent += 1
+    for pk in RecordsRequest.objects.due_for_reminder(today, horizon).values_list("pk", flat=True):
+        with transaction.atomic():
+            records_request = (
+                RecordsRequest.objects.due_for_reminder(today, horizon)
+                .select_for_update(skip_locked=True)
+                .filter(pk=pk)
+                .first()
+            )
+            if records_request is None:
+                continue  # reminded, closed, or being reminded by another run, since
+            if not notify_request_due(records_request):
+                log.warning(
+                    "reminder for %s not sent (mail failed or no City Clerk has an address); "
+                    "the next run tries again",
+                    records_request.reference,
+                )
+                continue
+            RecordsRequest.objects.filter(pk=pk).update(reminder_sent_at=timezone.now())
+        sent += 1
     return sent

@@ -15,12 +15,18 @@ def append(*, kind: str, payload: dict, post=None, publication=None, channel=Non
         head, _ = ArchiveHead.objects.select_for_update().get_or_create(pk=1)
         sequence = head.sequence + 1
         recorded_at = timezone.now()
+        links = {
+            "post": post.pk if post is not None else None,
+            "publication": publication.pk if publication is not None else None,
+            "channel": channel.pk if channel is not None else None,
+        }
         canonical = ArchiveRecord.envelope(
             sequence=sequence,
             kind=kind,
             recorded_at=recorded_at,
             payload=payload,
             previous_digest=head.digest,
+            links=links,
         )
         record = ArchiveRecord.objects.create(
             sequence=sequence,
@@ -76,6 +82,7 @@ def archive_publication(publication, raw_response: dict) -> ArchiveRecord:
             # The images as published: their original bytes stay in storage under their
             # SHA-256 (`stored_as`), which the Clerk's export copies (records.export).
             "media": [image.as_record() for image in post.images.all()],
+            "incident": incident_of(post),
         },
         "channel": {
             "id": publication.channel_id,
@@ -151,6 +158,78 @@ def archive_publication(publication, raw_response: dict) -> ArchiveRecord:
     )
 
 
+def incident_of(post) -> dict | None:
+    """702.4.1: the incident a post is an update of, and which update it is (None: none)."""
+    if post.incident_id is None:
+        return None
+    incident = post.incident
+    # The reverse one-to-one raises a subclass of AttributeError when there is no update.
+    update = getattr(post, "incident_update", None)
+    return {
+        "id": incident.pk,
+        "title": incident.title,
+        "kind": incident.kind,
+        "kind_label": incident.get_kind_display(),
+        "severity": incident.severity,
+        "update": (
+            {
+                "number": update.number,
+                "purpose": update.purpose,
+                "corrects": update.corrects.number if update.corrects_id else None,
+            }
+            if update is not None
+            else None
+        ),
+    }
+
+
+def archive_set_aside(post, transition) -> ArchiveRecord:
+    """702.7: a draft returned for changes, rejected or withdrawn, with its check results: a
+    transitory record (TRANSITORY series), kept its short time and then disposed of. What a
+    published post went through stays with its published record instead."""
+    from posting.models import PostState
+
+    payload = {
+        "set_aside": {
+            "outcome": transition.to_state,
+            "outcome_label": PostState(transition.to_state).label,
+            "from": transition.from_state,
+            "by": _take_down_person(transition.actor) if transition.actor_id else "CitySocial",
+            "reason": transition.reason,
+            "at": transition.at.isoformat(),
+        },
+        "post": {
+            "id": post.pk,
+            "title": post.title,
+            "body": post.body,
+            "category": post.category,
+            "category_label": post.get_category_display(),
+            "author": _take_down_person(post.author),
+            "channels": [
+                {"id": channel.pk, "name": channel.name, "platform": channel.platform}
+                for channel in post.channels.order_by("pk")
+            ],
+            "scheduled_for": post.scheduled_for.isoformat() if post.scheduled_for else None,
+            "created_at": post.created_at.isoformat(),
+            "submitted_at": post.submitted_at.isoformat() if post.submitted_at else None,
+            "content_digest": post.content_digest(),
+            "incident": incident_of(post),
+        },
+        "decisions": [
+            {
+                "reviewer": _take_down_person(a.reviewer) if a.reviewer_id else None,
+                "decision": a.decision,
+                "comment": a.comment,
+                "content_digest": a.content_digest,
+                "decided_at": a.decided_at.isoformat(),
+            }
+            for a in post.approvals.select_related("reviewer").order_by("decided_at", "pk")
+        ],
+        "checks": _latest_checks(post),
+    }
+    return append(kind=ArchiveRecord.Kind.DRAFT_SET_ASIDE, payload=payload, post=post)
+
+
 def _latest_checks(post) -> dict | None:
     assessment = post.assessments.order_by("-at").first()
     if assessment is None:
@@ -195,10 +274,13 @@ def verify_chain() -> ChainReport:
     """Recompute every digest and link, oldest first; name the first record that does not hold.
 
     A record destroyed on schedule is a tombstone: its content is gone, so its digest is
-    vouched for by its certificate of destruction, and it must still link the chain.
+    vouched for by its certificate of destruction, whose own record in the chain must list it
+    with that digest; and it must still link the chain.
     """
     report = ChainReport(0)
     expected_previous, expected_sequence = GENESIS, 1
+    # Certificate number -> the sequence of the chain's record of that certificate.
+    certificate_records: dict[int, int] = {}
     records = (
         ArchiveRecord.objects.select_related("certificate_entry")
         .order_by("sequence")
@@ -216,9 +298,15 @@ def verify_chain() -> ChainReport:
             report._tombstone(record)
         elif not record.digest_matches():
             return _broken(report, record.sequence, "its content does not match its digest")
-        elif not record.content_matches():
-            return _broken(report, record.sequence, "its fields differ from its hashed form")
+        elif problem := record.content_mismatch():
+            return _broken(report, record.sequence, problem)
+        elif record.kind == ArchiveRecord.Kind.DISPOSITION:
+            certificate = record.payload.get("certificate") if record.payload else None
+            if isinstance(certificate, dict):
+                certificate_records.setdefault(certificate.get("number"), record.sequence)
         expected_previous, expected_sequence = record.digest, expected_sequence + 1
+    if uncertified := _uncertified_tombstone(report, certificate_records):
+        return _broken(report, *uncertified)
     head = ArchiveHead.objects.filter(pk=1).first()
     if head and head.sequence != expected_sequence - 1:
         return _broken(report, expected_sequence, "the newest records are missing")
@@ -228,6 +316,46 @@ def verify_chain() -> ChainReport:
 def _broken(report: ChainReport, sequence: int, problem: str) -> ChainReport:
     report.broken_at, report.problem = sequence, problem
     return report
+
+
+def _uncertified_tombstone(report: ChainReport, certificate_records) -> tuple[int, str] | None:
+    """The first tombstone whose certificate is not in the chain listing it with its digest.
+
+    A certificate row and its entries alone prove nothing: whoever may insert rows could
+    write them. The certificate's own record, hashed into the chain when the records were
+    destroyed, is what vouches for each tombstone. One certificate is read at a time."""
+    first = None
+    for number in sorted(report.destroyed):
+        sequence_of_certificate = certificate_records.get(number)
+        listing = None
+        if sequence_of_certificate is not None:
+            captured = ArchiveRecord.objects.get(sequence=sequence_of_certificate)
+            listing = {
+                entry.get("sequence"): entry.get("digest")
+                for entry in captured.payload["certificate"].get("records") or []
+            }
+        tombstones = (
+            ArchiveRecord.objects.filter(certificate_id=number)
+            .order_by("sequence")
+            .values_list("sequence", "digest")
+        )
+        for sequence, digest in tombstones.iterator(chunk_size=2000):
+            if listing is None:
+                problem = (
+                    f"it is marked destroyed under certificate {number}, which has no record "
+                    "of its own in the archive's chain"
+                )
+            elif listing.get(sequence) != digest:
+                problem = (
+                    f"certificate {number}'s own record in the chain (record "
+                    f"{sequence_of_certificate}) does not list it with its digest"
+                )
+            else:
+                continue
+            if first is None or sequence < first[0]:
+                first = (sequence, problem)
+            break
+    return first
 
 
 def _tombstone_problem(record) -> str:

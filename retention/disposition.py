@@ -1,7 +1,6 @@
 """Proposing and carrying out disposition (702.7). Nothing is destroyed any other way."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min
 from django.utils import timezone
 
 from .archive import append
@@ -64,15 +63,19 @@ def carry_out(batch: DispositionBatch, *, by) -> tuple[DispositionCertificate, l
     now = timezone.now()
     series = batch.series
     eligible = eligible_records(series, now).filter(disposition_batches=batch)
-    # Lock the rows being destroyed (in sequence order, like every writer of the chain).
-    destroying = list(
-        eligible.select_related("retention").select_for_update(of=("self",)).order_by("sequence")
-    )
+    # Lock the batch's rows, then read again which of them may be destroyed: a hold placed
+    # while the lock was awaited is seen.
+    batch.records.all()._lock_for_disposition()
+    destroying = list(eligible.select_related("retention").order_by("sequence"))
     if not destroying:
         raise_nothing_to_destroy(series)
     kept = batch.records.exclude(pk__in=[record.pk for record in destroying])
     left_out = [{"sequence": r.sequence, "why": _why_left_out(r)} for r in kept]
-    span = eligible.aggregate(first=Min("recorded_at"), last=Max("recorded_at"))
+    # The certificate's dates are those of the records destroyed, read once above.
+    span = {
+        "first": min(record.recorded_at for record in destroying),
+        "last": max(record.recorded_at for record in destroying),
+    }
     certificate = DispositionCertificate.objects.create(
         batch=batch,
         series=series,

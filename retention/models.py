@@ -2,7 +2,7 @@ import hashlib
 import json
 
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 
 GENESIS = "0" * 64
@@ -52,7 +52,12 @@ class ArchiveRecordQuerySet(models.QuerySet):
     def _erase_under(self, certificate) -> int:
         """702.7: the one change an archive row ever takes: its content erased under an
         approved certificate of destruction that lists it with the digest it has. Only
-        DispositionBatch.approve() calls this; PostgreSQL's trigger checks the same."""
+        DispositionBatch.approve() calls this.
+
+        On PostgreSQL the app's role may not UPDATE archive rows at all (manage.py
+        secure_database): the erasure goes through retention_erase_under_certificate(), a
+        function owned by the tables' owner that checks the certificate the same way, and the
+        append-only trigger checks it once more. Elsewhere, this model code is the guard."""
         listed = certificate.entries.filter(record_id=models.OuterRef("pk"))
         listed = listed.filter(digest=models.OuterRef("digest"))
         unlisted = self.filter(~models.Exists(listed))
@@ -60,9 +65,28 @@ class ArchiveRecordQuerySet(models.QuerySet):
             raise ArchiveIsImmutable(
                 "A record's content is destroyed only under a certificate that lists it."
             )
+        if connection.vendor == "postgresql":
+            ids = list(self.values_list("pk", flat=True))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT retention_erase_under_certificate(%s, %s::bigint[])",
+                    [certificate.pk, ids],
+                )
+                return cursor.fetchone()[0]
         return models.QuerySet.update(
             self, payload={}, canonical="", search_vector=None, certificate=certificate
         )
+
+    def _lock_for_disposition(self) -> None:
+        """Lock these rows until the disposition's transaction ends, oldest first like every
+        writer of the chain, so that nothing picks them (a hold, a request's exemption) while
+        they are destroyed. Through retention_lock_for_disposition(): the app's
+        role has no UPDATE privilege on the archive, which SELECT ... FOR UPDATE requires."""
+        if connection.vendor != "postgresql":
+            return  # SQLite writes one transaction at a time
+        ids = list(self.values_list("pk", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT retention_lock_for_disposition(%s::bigint[])", [ids])
 
 
 class ArchiveRecordManager(models.Manager.from_queryset(ArchiveRecordQuerySet)):
@@ -93,6 +117,7 @@ class ArchiveRecord(models.Model):
         INCIDENT_UPDATE = "incident_update", "Incident update: source and verification (702.4.1)"
         INCIDENT_CLOSED = "incident_closed", "Incident closed, with its after-action timeline"
         POSTING_REQUEST = "posting_request", "Posting request (702.3)"
+        DRAFT_SET_ASIDE = "draft_set_aside", "Draft returned, rejected or withdrawn (transitory)"
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -149,16 +174,28 @@ class ArchiveRecord(models.Model):
         raise ArchiveIsImmutable("Archive records cannot be deleted.")
 
     @staticmethod
-    def envelope(*, sequence, kind, recorded_at, payload, previous_digest) -> str:
-        return canonical_json(
-            {
-                "sequence": sequence,
-                "kind": kind,
-                "recorded_at": recorded_at.isoformat(),
-                "previous_digest": previous_digest,
-                "payload": payload,
-            }
-        )
+    def envelope(*, sequence, kind, recorded_at, payload, previous_digest, links=None) -> str:
+        """The canonical form that is hashed. `links` (the post, publication and channel the
+        record is filed under, by number) is part of it for records captured since it was
+        added; older records' links are checked against their payload instead."""
+        envelope = {
+            "sequence": sequence,
+            "kind": kind,
+            "recorded_at": recorded_at.isoformat(),
+            "previous_digest": previous_digest,
+            "payload": payload,
+        }
+        if links is not None:
+            envelope["links"] = links
+        return canonical_json(envelope)
+
+    @property
+    def links(self) -> dict:
+        return {
+            "post": self.post_id,
+            "publication": self.publication_id,
+            "channel": self.channel_id,
+        }
 
     @property
     def is_destroyed(self) -> bool:
@@ -169,13 +206,55 @@ class ArchiveRecord(models.Model):
 
     def content_matches(self) -> bool:
         """The queryable fields say what the hashed bytes say."""
+        return not self.content_mismatch()
+
+    def content_mismatch(self) -> str:
+        """The first queryable field that differs from the hashed form, in words ("" if none).
+
+        Search, holds and disposition read these columns, not the canonical text: the number,
+        kind, link, time, payload, and the post, publication and channel the record is filed
+        under must all be what was hashed."""
         envelope = json.loads(self.canonical)
-        return (
-            envelope["sequence"] == self.sequence
-            and envelope["kind"] == self.kind
-            and envelope["previous_digest"] == self.previous_digest
-            and envelope["payload"] == self.payload
-        )
+        plain = [
+            ("sequence", self.sequence, "number"),
+            ("kind", self.kind, "kind"),
+            ("previous_digest", self.previous_digest, "link to the record before it"),
+            ("payload", self.payload, "payload"),
+        ]
+        for key, value, words in plain:
+            if envelope.get(key) != value:
+                return f"its {words} differs from its hashed form"
+        if _moment(envelope.get("recorded_at")) != self.recorded_at:
+            return "its recorded time differs from its hashed form"
+        hashed_links = envelope.get("links")
+        for name, value in self.links.items():
+            if hashed_links is not None:
+                if hashed_links.get(name) != value:
+                    return f"its {name} differs from its hashed form"
+            elif (named := _named_in(self.payload, name)) is not _UNNAMED and named != value:
+                return f"its {name} differs from the one its payload names"
+        return ""
+
+
+_UNNAMED = object()
+
+
+def _moment(text):
+    import datetime
+
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _named_in(payload, name: str):
+    """The post, publication or channel a record captured before `links` names in its payload
+    ({"post": {"id": 12, ...}}), or _UNNAMED when it names none."""
+    section = payload.get(name) if isinstance(payload, dict) else None
+    if isinstance(section, dict) and "id" in section:
+        return section["id"]
+    return _UNNAMED
 
 
 class ArchiveHead(models.Model):

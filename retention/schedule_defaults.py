@@ -76,14 +76,15 @@ DEFAULT_SERIES = [
             "a published post. CORE's transitory records series (GS50-02-04 in the editions "
             "consulted; confirm the number against the edition in force) allows destruction "
             "once no longer needed for agency business. The 90 days here are the city's "
-            "choice, not a state figure. The archive captures none of these today: a published "
-            "post's approvals and checks stay with its published record."
+            "choice, not a state figure. The archive files here each draft returned for "
+            "changes, rejected or withdrawn, with its check results, as it stood then; a "
+            "published post's approvals and checks stay with its published record."
         ),
         "retention_days": 90,
         "clock_event": "captured",
         "final_action": "destroy",
         "authority": f"{CORE}, transitory records (GS50-02-04; to be confirmed)",
-        "record_kinds": [],
+        "record_kinds": ["draft_set_aside"],
         "categories": [],
     },
     {

@@ -6,8 +6,9 @@ record's payload: the database fills `search_vector` when the record is inserted
 of migration 0004) and the GIN index `retention_record_words` covers it, so a search over
 a million records reads the index, not the payloads. A destroyed record's vector is erased
 with its payload, so it drops out of word searches.
-Elsewhere (SQLite, for development and tests) each word must appear in the record's
-canonical text, case-insensitively.
+Elsewhere (SQLite, for development and tests) each word must appear in one of the payload's
+string values, case-insensitively: the same text PostgreSQL indexes, never the field names,
+numbers or JSON escapes of the stored form.
 """
 
 import datetime
@@ -15,7 +16,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.utils import timezone
 
 from .models import ArchiveRecord
@@ -146,8 +147,35 @@ def _with_words(records: QuerySet, words: str) -> QuerySet:
         query = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
         return records.filter(search_vector=query)
     for word in words.split():
-        records = records.filter(canonical__icontains=word.strip('"'))
+        word = word.strip('"')
+        if word:
+            records = records.filter(StringValueLike(F("payload"), Value(_containing(word))))
     return records
+
+
+def _containing(word: str) -> str:
+    """A LIKE pattern (escape character \\) for text that contains `word` as typed."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class StringValueLike(Func):
+    """SQLite: some string value of a JSON document is LIKE the pattern (letters compared
+    case-insensitively, as SQLite's LIKE does). json_tree() walks the document's values,
+    decoded: the keys, numbers and escapes of its stored text are never matched."""
+
+    arity = 2
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        document, document_params = compiler.compile(self.source_expressions[0])
+        pattern, pattern_params = compiler.compile(self.source_expressions[1])
+        # Both parts are compiled SQL with their values as parameters: nothing typed is inlined.
+        sql = (
+            f"EXISTS (SELECT 1 FROM json_tree({document}) AS words "  # noqa: S608
+            f"WHERE words.type = 'text' AND words.value LIKE {pattern} ESCAPE '\\')"
+        )
+        return sql, (*document_params, *pattern_params)
 
 
 def _start_of(moment) -> datetime.datetime:

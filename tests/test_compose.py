@@ -218,6 +218,17 @@ def runs_migrate(service: str) -> bool:
     )
 
 
+def test_702_7_the_migrator_secures_the_apps_role_and_only_it_holds_the_owners_password():
+    (migrate,) = [name for name in IMAGE_SERVICES if runs_migrate(name)]
+    programs = programs_of(SERVICES[migrate]["command"])
+    commands = [argv[2] for argv in programs if argv[1:2] == ["manage.py"]]
+    assert commands.index("secure_database") > commands.index("migrate")
+    for service in APP_SERVICES:
+        environment = SERVICES[service].get("environment") or {}
+        for secret in ("DATABASE_OWNER_URL", "POSTGRES_PASSWORD"):
+            assert environment.get(secret) == "", f"{service} is given {secret}"
+
+
 def test_migrations_are_applied_before_web_worker_and_beat_start():
     migrators = [name for name in IMAGE_SERVICES if runs_migrate(name)]
     assert len(migrators) == 1, "no one-shot service runs `manage.py migrate`"
@@ -516,13 +527,19 @@ def test_every_env_example_variable_has_a_comment_above_it():
 def test_env_example_is_for_production_and_reaches_the_compose_services():
     env = env_example()
     assert env["CITYSOCIAL_PRODUCTION"] == "1"
-    database = urlsplit(env["DATABASE_URL"])
-    assert database.scheme in {"postgres", "postgresql"}
-    assert database.hostname == "postgres" and database.hostname in SERVICES
-    assert database.port in {None, 5432}
-    assert database.username == env["POSTGRES_USER"]
-    assert database.password == env["POSTGRES_PASSWORD"]
-    assert database.path.lstrip("/") == env["POSTGRES_DB"]
+    # 702.7: the owner of the tables is the user the PostgreSQL service creates; the app
+    # connects to the same database as a role of its own, which secure_database sets up.
+    owner = urlsplit(env["DATABASE_OWNER_URL"])
+    app = urlsplit(env["DATABASE_URL"])
+    for database in (owner, app):
+        assert database.scheme in {"postgres", "postgresql"}
+        assert database.hostname == "postgres" and database.hostname in SERVICES
+        assert database.port in {None, 5432}
+        assert database.path.lstrip("/") == env["POSTGRES_DB"]
+    assert owner.username == env["POSTGRES_USER"]
+    assert owner.password == env["POSTGRES_PASSWORD"]
+    assert app.username and app.username != owner.username, "the app would own the archive"
+    assert app.password and app.password != owner.password
     redis = urlsplit(env["REDIS_URL"])
     assert redis.scheme == "redis" and redis.hostname == "redis" and redis.hostname in SERVICES
 

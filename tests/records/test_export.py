@@ -210,6 +210,36 @@ def test_media_are_copied_in_original_bytes_and_missing_media_are_named(city, tm
     bagit.Bag(str(result.bag_path)).validate()
 
 
+def test_702_3_a_posting_requests_attachment_is_exported_in_its_original_bytes(
+    city, tmp_path, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from posting.models import PostingRequest
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    flyer = b"%PDF-1.4\n% the fair's flyer, as the employee sent it\n"
+    PostingRequest.file(
+        requester=city.staff,
+        what="The street fair is on Saturday from noon.",
+        why="Vendors need to know where to set up.",
+        audience="Residents and vendors",
+        urgency="routine",
+        attachment=SimpleUploadedFile("fair-flyer.pdf", flyer, content_type="application/pdf"),
+    )
+    record = ArchiveRecord.objects.get(kind="posting_request")
+    attachment = record.payload["posting_request"]["attachment"]
+    result = export({"kind": "posting_request"}, to=tmp_path / "out", by=city.clerk)
+    copied = result.bag_path / "data" / "media" / str(record.sequence) / "1-fair-flyer.pdf"
+    assert copied.read_bytes() == flyer
+    assert (result.media_files, result.media_missing) == (1, 0)
+    with open(result.bag_path / "data" / "media.csv", newline="") as file:
+        (row,) = list(csv.DictReader(file))
+    assert (row["name"], row["outcome"]) == ("fair-flyer.pdf", "copied")
+    assert row["sha256"] == attachment["sha256"] == hashlib.sha256(flyer).hexdigest()
+    bagit.Bag(str(result.bag_path)).validate()
+
+
 def test_a_destroyed_record_is_exported_as_its_tombstone(city, tmp_path, destroyed_record):
     result = export({}, to=tmp_path, by=city.clerk)
     assert result.destroyed == 1

@@ -178,6 +178,37 @@ def test_verify_export_refuses_a_bag_signed_by_another_key(archive, tmp_path):
     assert check_bag(bag).valid  # its own key still verifies its signature
 
 
+def test_after_the_key_is_rotated_an_older_bag_verifies_with_the_old_public_key(
+    archive, tmp_path, settings
+):
+    """verify_export trusts the current key; a bag signed before a rotation is checked with the
+    public key the city kept and published for it (README: Verifying an export)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from records.signing import fingerprint, public_key_pem
+
+    def pem(key):
+        return key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+
+    old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    settings.RECORDS_SIGNING_KEY = pem(old)
+    bag = bag_in(run("export_records", "--out", str(tmp_path)))
+    kept = tmp_path / "riverton-records-2026.pem"
+    kept.write_bytes(public_key_pem(old))
+    settings.RECORDS_SIGNING_KEY = pem(new)  # rotated
+    with pytest.raises(CommandError, match="is not the trusted one"):
+        run("verify_export", str(bag))
+    verified = run("verify_export", str(bag), "--public-key", str(kept))
+    assert f"signature good (Ed25519, public key SHA-256 {fingerprint(old)})" in verified
+    exported = ArchiveRecord.objects.filter(kind="exported").latest("sequence")
+    assert exported.payload["export"]["public_key_sha256"] == fingerprint(old)
+
+
 def test_verify_export_needs_a_bag(tmp_path):
     with pytest.raises(CommandError, match="is neither a bag folder nor a zip file"):
         run("verify_export", str(tmp_path / "missing"))

@@ -42,7 +42,10 @@ def log(city, received_on=THURSDAY, scope=None, **kwargs):
     values.update(kwargs)
     with time_machine.travel(noon(max(received_on, THURSDAY)), tick=False):
         return RecordsRequest.log(
-            by=city.clerk, received_on=received_on, scope=scope or {}, **values
+            by=city.clerk,
+            received_on=received_on,
+            scope=scope or {"words": "library"},
+            **values,
         )
 
 
@@ -78,7 +81,7 @@ def test_a_request_cannot_be_received_in_the_future(city):
             requester_contact="riley@news.example",
             received_on=THURSDAY + datetime.timedelta(days=1),
             text="Posts",
-            scope={},
+            scope={"words": "library"},
         )
     assert not RecordsRequest.objects.exists()
 
@@ -110,6 +113,46 @@ def test_a_closed_request_needs_no_reminder(city):
     assert mail.outbox == []
 
 
+def closed_port() -> int:
+    """A port on this machine where no mail server listens: connecting is refused."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_a_reminder_that_could_not_be_sent_is_sent_on_the_next_run(city, settings):
+    request = log(city, received_on=THURSDAY)  # due Thursday the 12th
+    clerk_address = city.clerk.email
+    wednesday = noon(datetime.date(2026, 3, 11))
+    # No City Clerk has an address: nothing is sent, and nothing says it was.
+    type(city.clerk).objects.filter(pk=city.clerk.pk).update(email="")
+    with time_machine.travel(wednesday, tick=False):
+        assert send_request_reminders() == 0
+    request.refresh_from_db()
+    assert request.reminder_sent_at is None
+    # The address is back, but the city's mail server is down.
+    type(city.clerk).objects.filter(pk=city.clerk.pk).update(email=clerk_address)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    with time_machine.travel(wednesday, tick=False):
+        assert send_request_reminders() == 0
+    request.refresh_from_db()
+    assert request.reminder_sent_at is None
+    # The server is up again: the reminder goes, once.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(wednesday, tick=False):
+        assert send_request_reminders() == 1
+        assert send_request_reminders() == 0
+    (message,) = mail.outbox
+    assert message.to == [clerk_address]
+    request.refresh_from_db()
+    assert request.reminder_sent_at == wednesday
+
+
 # --- Records it covers are kept from disposition --------------------------------------
 
 
@@ -134,6 +177,93 @@ def test_an_open_request_blocks_disposition_of_the_records_it_covers(city, libra
         f"Public records request {request.reference} from Riley Reporter "
         "(open; response due Mar 12, 2026)"
     ]
+
+
+def test_a_request_covers_every_record_of_a_post_it_matches_as_a_hold_does(city):
+    """A post's versions, its take-down and what the platform showed are one file: a request
+    whose words match the post covers the record of its take-down too, which does not repeat
+    them."""
+    from posting import removal
+    from posting.models import Publication
+    from retention.search import find_records
+
+    library = city.published(title="Library hours", body="The library opens at nine.")
+    library.take_down(by=city.supervisor, reason="Out of date: the hours changed.")
+    for publication in library.publications.filter(status=Publication.Status.REMOVING):
+        removal.remove(publication.pk)
+    removed = library.archive_records.get(kind="removed")
+    assert removed not in find_records(words="library")
+    city.published(title="Pool closed", body="The pool is closed for repairs.")
+    request = log(city, scope={"words": "library"})
+    assert set(request.covered_records()) == set(library.archive_records.all())
+    assert len(set(request.covered_records())) == 3
+    assert removed in records_blocked_by_open_requests()
+    assert reasons_blocking(removed) == [
+        f"Public records request {request.reference} from Riley Reporter "
+        "(open; response due Mar 12, 2026)"
+    ]
+
+
+def test_a_request_must_say_which_records_it_covers(city, client):
+    with pytest.raises(ValidationError, match="say which records the request covers"):
+        RecordsRequest.log(
+            by=city.clerk,
+            requester_name="Riley Reporter",
+            requester_contact="riley@news.example",
+            received_on=THURSDAY,
+            text="Everything you have.",
+            scope={"words": "", "channel": None},
+        )
+    city.sign_in_client(client, "clerk")
+    with time_machine.travel(noon(THURSDAY), tick=False):
+        response = client.post(
+            reverse("records:request_new"),
+            {
+                "requester_name": "Riley Reporter",
+                "requester_contact": "riley@news.example",
+                "received_on": "2026-03-05",
+                "text": "Everything you have.",
+            },
+        )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "702.7: say which records the request covers" in page
+    assert "For every record, give the date range asked for." in page
+    assert "Everything you have." in page  # what was typed is kept
+    assert not RecordsRequest.objects.exists()
+
+
+def test_a_request_logged_without_a_scope_before_one_was_required_says_it_holds_everything(
+    city, client, library_and_pool
+):
+    from retention.models import ArchiveHead
+
+    library, pool = library_and_pool
+    with time_machine.travel(noon(THURSDAY), tick=False):
+        request = RecordsRequest.objects.create(  # as such a request was saved before
+            requester_name="Riley Reporter",
+            requester_contact="riley@news.example",
+            received_on=THURSDAY,
+            text="Everything.",
+            scope={},
+            covered_through=ArchiveHead.objects.get(pk=1).sequence,
+            business_days=5,
+            due_on=datetime.date(2026, 3, 12),
+            logged_by=city.clerk,
+        )
+    assert request.covers_everything
+    assert {library, pool} <= set(records_blocked_by_open_requests())
+    assert reasons_blocking(pool) == [
+        f"Public records request {request.reference} from Riley Reporter (open; response due "
+        f"Mar 12, 2026); it was logged without a scope, so it covers every record up to record "
+        f"{request.covered_through}"
+    ]
+    city.sign_in_client(client, "clerk")
+    page = client.get(reverse("records:request", args=[request.pk])).content.decode()
+    assert "This request was logged without a scope, so it keeps every record" in page
+    assert "This request was logged without a scope" not in (
+        client.get(reverse("records:request", args=[log(city).pk])).content.decode()
+    )
 
 
 def test_a_record_it_redacts_or_withholds_is_covered_too(city, library_and_pool):
@@ -305,7 +435,7 @@ def test_only_the_clerk_logs_exports_and_closes(city, persona):
             requester_contact="r@x.example",
             received_on=THURSDAY,
             text="Posts",
-            scope={},
+            scope={"words": "library"},
         )
     request = log(city)
     for attempt in (

@@ -11,6 +11,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils.html import escape
@@ -435,3 +436,80 @@ def test_a_tampered_tombstone_is_named(city, old_traffic_post, change, problem):
         tombstone.sequence,
         problem.format(n=certificate.pk),
     )
+
+
+def test_the_certificates_dates_are_those_of_the_records_it_destroyed(city, old_traffic_post):
+    published, captured, removed = old_traffic_post.archive_records.order_by("sequence")
+    assert published.recorded_at < captured.recorded_at <= removed.recorded_at
+    with years_later():
+        batch = proposed_batch()
+        LegalHold.place(by=city.clerk, matter="Doe", reason="A claim.", records=[published])
+        certificate = batch.approve(by=city.clerk)
+    assert sorted(certificate.destroyed_records.values_list("sequence", flat=True)) == [
+        captured.sequence,
+        removed.sequence,
+    ]
+    # The record held since the proposal is older: it is not in the certified range.
+    assert (certificate.earliest_recorded_at, certificate.latest_recorded_at) == (
+        captured.recorded_at,
+        removed.recorded_at,
+    )
+    dates = certificate.archive_record().payload["certificate"]["date_range"]
+    assert dates == {
+        "from": captured.recorded_at.isoformat(),
+        "to": removed.recorded_at.isoformat(),
+    }
+
+
+# --- A certificate vouches for a tombstone only from the chain ---------------------------------
+@pytest.mark.parametrize("chained", [False, True], ids=["not_in_the_chain", "chained_unlisted"])
+def test_a_record_erased_under_a_forged_certificate_is_named(city, publish, take_down, chained):
+    """A certificate's row and entries are rows any writer of certificates could insert; what
+    vouches for a tombstone is the certificate's own record, hashed into the chain when it was
+    issued, listing the record with its digest."""
+    from django.utils import timezone
+
+    from retention.archive import append
+    from retention.models import CertificateEntry
+
+    record = take_down(publish(title="Main Street closed", category="traffic")).archive_records.get(
+        kind="published"
+    )
+    series = record.retention.series
+    forged = DispositionCertificate.objects.create(
+        batch=DispositionBatch.objects.create(series=series),
+        series=series,
+        series_code=series.code,
+        series_title=series.title,
+        authority=series.authority,
+        retention=series.retention_label,
+        record_count=1,
+        earliest_recorded_at=record.recorded_at,
+        latest_recorded_at=record.recorded_at,
+        approved_by=city.clerk,
+        approved_at=timezone.now(),
+    )
+    CertificateEntry.objects.create(
+        certificate=forged,
+        record=record,
+        sequence=record.sequence,
+        kind=record.kind,
+        recorded_at=record.recorded_at,
+        digest=record.digest,
+    )
+    if chained:
+        claim = append(kind="disposition", payload={"certificate": {"number": forged.pk}})
+        problem = (
+            f"certificate {forged.pk}'s own record in the chain (record {claim.sequence}) does "
+            "not list it with its digest"
+        )
+    else:
+        problem = (
+            f"it is marked destroyed under certificate {forged.pk}, which has no record of its "
+            "own in the archive's chain"
+        )
+    ArchiveRecord.objects.filter(pk=record.pk)._erase_under(forged)
+    report = verify_chain()
+    assert (report.broken_at, report.problem) == (record.sequence, problem)
+    with pytest.raises(CommandError, match=f"broken at record {record.sequence}: .*{forged.pk}"):
+        call_command("verify_archive")

@@ -32,6 +32,21 @@ def test_every_word_must_appear(city):
     assert find_records(words="library").count() == 2
 
 
+def test_words_are_found_in_what_a_record_says_never_in_its_field_names_or_escapes(db):
+    """The stored form is JSON: its keys, the envelope's fields and its escapes (a quote, a new
+    line) are not words of the record, on PostgreSQL or on SQLite."""
+    said = append(
+        kind="published",
+        payload={"post": {"title": "Budget hearing", "body": 'The mayor said "welcome"\nopened'}},
+    )
+    for word in ("title", "body", "post", "payload", "sequence", "previous_digest", "published"):
+        assert not find_records(words=word).exists(), word
+    # The stored text has `\nopened` (an escaped new line, then "opened").
+    assert not find_records(words="nopened").exists()
+    for word in ("welcome", "opened", "budget", "Hearing"):
+        assert sequences(find_records(words=word)) == [said.sequence], word
+
+
 def test_results_come_newest_first_and_are_not_loaded_all_at_once(city):
     first = append(kind="published", payload={"text": "council meeting"})
     second = append(kind="published", payload={"text": "council agenda"})
