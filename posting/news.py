@@ -16,7 +16,7 @@ def published_on_website():
     return (
         Publication.objects.on_website()
         .select_related("post__incident_update")
-        .prefetch_related("post__incident_update__corrections__post")
+        .prefetch_related("post__incident_update__corrections__post__publications")
         .order_by("-published_at")
     )
 
