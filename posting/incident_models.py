@@ -577,14 +577,15 @@ class Incident(models.Model):
         self.save(update_fields=["status"])
         self._log("status", by=by, detail=f"{before} → {self.get_status_display()}.")
 
-    @transaction.atomic
     def update_settings(self, *, by, status: str, cadence_minutes: int | None) -> None:
         """The board's one form: the status and the cadence change together or not at all."""
         try:
-            self.set_status(by=by, status=status)
-            self.set_cadence(by=by, minutes=cadence_minutes)
+            with transaction.atomic():
+                self.set_status(by=by, status=status)
+                self.set_cadence(by=by, minutes=cadence_minutes)
         except (ValidationError, PermissionDenied):
-            # The transaction is rolled back; so is this object, for the page that says why.
+            # Rolled back (the block above has ended); so is this object, for the page that
+            # says why.
             self.refresh_from_db(fields=["status", "cadence_minutes", "next_update_due_at"])
             raise
 

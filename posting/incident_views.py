@@ -203,9 +203,15 @@ def _closing_note(closing) -> str:
     """Where the closing message stands, for the frozen board."""
     post = closing.post
     state = post.state
-    if closing.is_out:
-        shown = post.get_state_display().lower()
-        return f"The closing message (update {closing.number}) went out: {shown}."
+    if state == PostState.PUBLISHED:
+        return f"The closing message (update {closing.number}) went out on every channel."
+    if state == PostState.PUBLISHING:
+        return f"The closing message (update {closing.number}) is going out to its channels."
+    if state == PostState.FAILED:
+        return (
+            f"Publishing the closing message (update {closing.number}) failed on some channels: "
+            "retry them from its post (linked in the timeline below)."
+        )
     last = post.transitions.order_by("-at", "-pk").first()
     said = f" “{last.reason}”" if last and last.reason and last.actor_id else ""
     if state in {PostState.SUBMITTED, PostState.APPROVED}:

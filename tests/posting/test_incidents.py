@@ -453,8 +453,14 @@ def test_the_status_and_cadence_change_together_or_not_at_all(incident, city, cl
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.ACTIVE
     assert incident.next_update_due_at == before
+    with pytest.raises(ValidationError):
+        incident.update_settings(
+            by=city.poster, status=IncidentStatus.MONITORING, cadence_minutes=3
+        )
+    assert incident.status == IncidentStatus.ACTIVE  # the object too, as the page shows it
     response = client.post(url, {"status": IncidentStatus.MONITORING, "cadence_minutes": 2})
     assert response.status_code == 400
+    assert '<span class="usa-tag" id="incident-status">Active</span>' in response.content.decode()
     incident.refresh_from_db()
     assert (incident.status, incident.cadence_minutes) == (IncidentStatus.ACTIVE, 30)
     assert [e.action for e in incident.events.all()] == ["opened", "compiler_appointed"]
