@@ -33,6 +33,7 @@ install: $(BIN)/.installed node_modules/.installed
 
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_incident_templates
 	$(PY) manage.py load_demo_city --mastodon-url http://$(HOST):$(SANDBOX_PORT) \
 		--bluesky-url http://$(HOST):$(BLUESKY_SANDBOX_PORT) \
 		--facebook-url http://$(HOST):$(FACEBOOK_SANDBOX_PORT) \

@@ -21,6 +21,12 @@ ROLES = [ANONYMOUS, STAFF, POSTER, SUPERVISOR, MAYOR, DESIGNEE, CLERK, IT]
 SIGNED_IN = frozenset(ROLES) - {ANONYMOUS}
 EVERYONE = frozenset(ROLES)
 OVERSIGHT = frozenset({SUPERVISOR, MAYOR, CLERK})
+# 702.4.1: a board names its internal sources and verifiers (Incident.may_be_seen_by).
+INCIDENT_BOARDS = frozenset({POSTER, DESIGNEE, SUPERVISOR, MAYOR})
+INCIDENT_BOARD_NOTE = (
+    "its compilers, the Mayor's office, designees over its channels, supervisors, and "
+    "employees authorized to post to its channels"
+)
 
 
 @dataclass(frozen=True)
@@ -243,22 +249,24 @@ TABLE: list[Rule] = [
     rule(
         "posting:incidents",
         "See the open and closed incidents",
-        {POSTER, DESIGNEE} | OVERSIGHT,
+        INCIDENT_BOARDS,
         clause="702.4.1",
-        note="whoever may post, supervisors, the Mayor's office, designees, the City Clerk",
+        note="each sees the incidents whose boards are for them",
     ),
     rule("posting:incident_new", "Open an incident", {MAYOR, DESIGNEE}, clause="702.4.1"),
     rule(
         "posting:incident",
         "See an incident's board: its updates, deliveries, proposals and cadence",
-        {POSTER, DESIGNEE} | OVERSIGHT,
+        INCIDENT_BOARDS,
         clause="702.4.1",
+        note=INCIDENT_BOARD_NOTE,
     ),
     rule(
         "posting:incident_live",
         "Follow an incident's board live",
-        {POSTER, DESIGNEE} | OVERSIGHT,
+        INCIDENT_BOARDS,
         clause="702.4.1",
+        note=INCIDENT_BOARD_NOTE,
     ),
     rule(
         "posting:incident_publish",
@@ -325,14 +333,16 @@ TABLE: list[Rule] = [
     rule(
         "posting:incident_after_action",
         "See an incident's after-action timeline",
-        {POSTER, DESIGNEE} | OVERSIGHT,
+        INCIDENT_BOARDS,
         clause="702.4.1",
+        note=INCIDENT_BOARD_NOTE + "; the City Clerk reads it in the archive",
     ),
     rule(
         "posting:incident_after_action_csv",
         "Download an incident's after-action timeline",
-        {POSTER, DESIGNEE} | OVERSIGHT,
+        INCIDENT_BOARDS,
         clause="702.7",
+        note=INCIDENT_BOARD_NOTE + "; the City Clerk reads it in the archive",
     ),
     # The city's channels
     rule("posting:channels", "See the city's channels", {MAYOR}, clause="702.5.1"),

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from posting.models import Channel, Post, PostState
+from posting.models import Channel, Incident, Post, PostState
 from posting.views import run_action
 from retention.models import ArchiveRecord
 
@@ -43,6 +43,10 @@ def dashboard(request):
         )
     }
     context["my_recent"] = mine.order_by("-updated_at")[:5]
+    # 702.4.1: the open incidents this person compiles, one click from their board.
+    context["compiling"] = Incident.objects.open().filter(
+        appointments__person=user, appointments__removed_at__isnull=True
+    )
     if user.has_role(Role.SUPERVISOR):
         context["awaiting_review"] = (
             Post.objects.awaiting_review().exclude(author=user).select_related("author")[:10]

@@ -347,6 +347,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "posting.incident_tasks.remind_overdue_incident_updates",
         "schedule": 60.0,
     },
+    # 702.7: a closed incident's after-action, archived again once every delivery settled.
+    "archive-settled-incident-after-actions": {
+        "task": "posting.incident_tasks.archive_settled_after_actions",
+        "schedule": 60.0,
+    },
     # 702.8: e-mail reminders before training expires (each completion and threshold once).
     "training-expiry-reminders": {
         "task": "training.tasks.send_expiry_reminders",

@@ -195,17 +195,32 @@ class DeclineForm(forms.Form):
 
 
 class CompilerForm(forms.Form):
+    """Appoint someone who may post now (702.3), or remove a current compiler: removal must
+    work for a compiler whose authorization has lapsed since the appointment."""
+
+    REMOVE = "remove"
+
     person = PersonChoiceField(
         queryset=User.objects.none(),
         label="Person",
         widget=_select(),
         empty_label="- Choose a person -",
-        error_messages={"required": "Choose a person."},
+        error_messages={
+            "required": "Choose a person.",
+            "invalid_choice": "Choose one of the people listed.",
+        },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, incident=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people_who_may_post()
+        self.removing = self.data.get("action") == self.REMOVE
+        if self.removing and incident is not None:
+            self.fields["person"].queryset = incident.current_compilers()
+            self.fields["person"].error_messages["invalid_choice"] = (
+                "That person is not a compiler of this incident."
+            )
+        else:
+            self.fields["person"].queryset = people_who_may_post()
 
 
 class IncidentSettingsForm(forms.Form):
@@ -231,28 +246,31 @@ class IncidentSettingsForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
-    message = forms.CharField(
-        label="Closing message",
-        max_length=2000,
-        help_text="Published to every channel of the incident as its last update.",
-        widget=_area(rows=3),
-        error_messages={"required": "Write the closing message the public will see."},
-    )
-    source = UpdateForm.base_fields["source"]
-    verified_by = UpdateForm.base_fields["verified_by"]
-    confirm = forms.BooleanField(
-        label="I understand: the board is frozen; no update, proposal or correction follows.",
-        widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
-        error_messages={"required": "Confirm that you mean to close the incident."},
-    )
+class CloseForm(UpdateForm):
+    """The closing message: the pre-approved closing template (no supervisor's wait, 702.3)
+    or the compiler's own words; with `revising`, the closing message of a closed incident
+    that has not gone out, written again (no confirmation: the incident is closed already)."""
 
-    def apply(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            for message in error.messages:
-                self.add_error(None, message)
-            return
-        for name, messages in error.message_dict.items():
-            target = {"body": "message"}.get(name, name)
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
+    def __init__(self, *args, revising=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.spec is None:
+            body = self.fields["body"]
+            body.label = "Closing message"
+            body.error_messages["required"] = "Write the closing message the public will see."
+            body.help_text = (
+                "Published to every channel of the incident as its last update. Written freely, "
+                "it waits for a supervisor unless it conforms to the Mayor's guidelines (702.3)."
+            )
+        if not revising:
+            self.fields["confirm"] = forms.BooleanField(
+                label="I understand: the board is frozen; no update, proposal or correction "
+                "follows.",
+                widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
+                error_messages={"required": "Confirm that you mean to close the incident."},
+            )
+
+    def closing_kwargs(self) -> dict:
+        kwargs = self.update_kwargs()
+        if "body" in kwargs:
+            kwargs["message"] = kwargs.pop("body")
+        return kwargs

@@ -25,11 +25,20 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accounts.authority import acts_for_the_mayor_on
-from accounts.permissions import can_publish
+from accounts.authority import acts_for_the_mayor_on, mayors_designations, within_designations
+from accounts.permissions import can_publish, publishable_channels
+from accounts.roles import Role
 from retention.models import ArchiveRecord
 
-from .models import TRANSITIONS, Category, Channel, IllegalTransition, Post, PostState
+from .models import (
+    TRANSITIONS,
+    Category,
+    Channel,
+    IllegalTransition,
+    Post,
+    PostState,
+    Publication,
+)
 
 __all__ = [
     "Incident",
@@ -48,6 +57,23 @@ ARCHIVE_UPDATE = ArchiveRecord.Kind.INCIDENT_UPDATE
 ARCHIVE_CLOSED = ArchiveRecord.Kind.INCIDENT_CLOSED
 
 MIN_CADENCE, MAX_CADENCE = 5, 24 * 60  # minutes
+
+# An incident's post in one of these has not settled: it waits for a person, or goes out.
+UNSETTLED_POSTS = (
+    PostState.DRAFT,
+    PostState.SUBMITTED,
+    PostState.APPROVED,
+    PostState.REJECTED,
+    PostState.HELD,
+    PostState.PUBLISHING,
+)
+UNSETTLED_DELIVERIES = (*Publication.IN_FLIGHT, Publication.Status.NEEDS_HUMAN)
+
+# 702.4.1: refused on the ordinary post page (Post.revise, posting.views.edit_post).
+NOT_EDITED_HERE = (
+    "702.4.1: this is an update of an incident, changed only from the incident board. Withdraw "
+    "it and release a new update there, or correct it once it has gone out."
+)
 
 
 class IncidentKind(models.TextChoices):
@@ -89,6 +115,12 @@ class CadenceClock:
     every: int | None  # minutes; None: no cadence
     due_at: datetime | None
     now: datetime
+    reminded_for: datetime | None = None
+
+    @property
+    def reminded(self) -> bool:
+        """The reminder job has run for this due time (the event says whom it reached)."""
+        return self.due_at is not None and self.reminded_for == self.due_at
 
     @property
     def overdue(self) -> bool:
@@ -109,6 +141,37 @@ class IncidentQuerySet(models.QuerySet):
     def overdue(self, now=None):
         """Open incidents whose next update was due by `now`."""
         return self.open().filter(next_update_due_at__lte=now or timezone.now())
+
+    def visible_to(self, user):
+        """The incidents whose board the person may see: Incident.may_be_seen_by(), in SQL."""
+        from accounts.models import Authorization
+
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.has_role(Role.MAYORS_OFFICE) or user.has_role(Role.SUPERVISOR):
+            return self.all()
+        seen = models.Q(appointments__person=user, appointments__removed_at__isnull=True)
+        for designation in mayors_designations(user):
+            scope = [c.pk for c in designation.channels.all()]
+            if not scope:
+                return self.all()  # a designation without channel limits covers every one
+            seen |= models.Q(channels__in=scope)
+        allowed = set(publishable_channels(user).values_list("pk", flat=True))
+        authorizations = Authorization.objects.current().filter(user=user)
+        for authorization in authorizations.prefetch_related("channels"):
+            channels = [c.pk for c in authorization.channels.all() if c.pk in allowed]
+            if not channels:
+                continue
+            mine = models.Q(channels__in=channels)
+            if authorization.categories:
+                kinds = [k for k, c in CATEGORY_OF_KIND.items() if c in authorization.categories]
+                mine &= models.Q(kind__in=kinds)
+            seen |= mine
+        return self.filter(pk__in=Incident.objects.filter(seen).values("pk"))
+
+    def awaiting_after_action(self):
+        """Closed, and the after-action not yet archived with every delivery settled."""
+        return self.filter(status=IncidentStatus.CLOSED, after_action_pending=True)
 
     def awaiting_reminder(self, now=None):
         """Overdue, and the compilers not yet told about this due time."""
@@ -143,7 +206,7 @@ class Incident(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
-        help_text="Optional map point, e.g. 45.52345.",
+        help_text="Optional map point, shown on the public page, e.g. 45.52345.",
     )
     longitude = models.DecimalField(
         max_digits=9,
@@ -185,6 +248,9 @@ class Incident(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     closing_message = models.TextField(blank=True, editable=False)
+    # 702.7: the after-action archived at the close is archived again, as a new version, once
+    # every delivery has settled (archive_after_action_if_settled, from a beat task).
+    after_action_pending = models.BooleanField(default=False, editable=False)
 
     objects = IncidentQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[channels])
@@ -194,6 +260,12 @@ class Incident(models.Model):
         indexes = [
             # IncidentQuerySet.overdue(): the reminder beat reads this every minute.
             models.Index(fields=["status", "next_update_due_at"], name="incident_cadence"),
+            # IncidentQuerySet.awaiting_after_action(): the archiving beat reads it every minute.
+            models.Index(
+                fields=["closed_at"],
+                condition=models.Q(after_action_pending=True),
+                name="incident_after_action_pending",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -243,8 +315,21 @@ class Incident(models.Model):
     def has_map_point(self) -> bool:
         return self.latitude is not None
 
+    @property
+    def map_url(self) -> str:
+        """The map point on OpenStreetMap (a link only: no map is loaded into our pages)."""
+        if not self.has_map_point:
+            return ""
+        lat, lon = self.latitude, self.longitude
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}"
+
     def cadence_clock(self, now=None) -> CadenceClock:
-        return CadenceClock(self.cadence_minutes, self.next_update_due_at, now or timezone.now())
+        return CadenceClock(
+            self.cadence_minutes,
+            self.next_update_due_at,
+            now or timezone.now(),
+            self.reminded_for,
+        )
 
     def current_compilers(self):
         from accounts.models import User
@@ -273,6 +358,31 @@ class Incident(models.Model):
     def may_propose(self, user) -> bool:
         """702.3: an authorized poster for one of the incident's channels, in its category."""
         return any(can_publish(user, c, category=self.category) for c in self.channels.all())
+
+    def may_be_seen_by(self, user) -> bool:
+        """The board names internal sources and verifiers (702.4.1): it is for the incident's
+        compilers, the Mayor's office, designees whose designation reaches one of its channels,
+        supervisors (who approve what does not conform, 702.3), and the employees authorized to
+        post to its channels, who may propose updates."""
+        if not (user.is_authenticated and user.is_active):
+            return False
+        if user.has_role(Role.MAYORS_OFFICE) or user.has_role(Role.SUPERVISOR):
+            return True
+        if self.is_compiler(user):
+            return True
+        channels = list(self.channels.all())
+        designations = mayors_designations(user)
+        if designations and any(within_designations(designations, c) for c in channels):
+            return True
+        return self.may_propose(user)
+
+    def require_viewer(self, user) -> None:
+        if not self.may_be_seen_by(user):
+            raise PermissionDenied(
+                "702.4.1: this incident's board is for its compilers, the Mayor's office, the "
+                "designees over its channels, supervisors, and employees authorized to post to "
+                "its channels."
+            )
 
     @staticmethod
     def require_authority_on(user, channels, action: str) -> None:
@@ -439,6 +549,8 @@ class Incident(models.Model):
                     f"{MAX_CADENCE // 60} hours, or leave it blank for no cadence."
                 }
             )
+        if minutes == locked.cadence_minutes:
+            return  # unchanged: the clock keeps running from the last update
         self.cadence_minutes = minutes
         self.save(update_fields=["cadence_minutes"])
         last = self.updates.released().order_by("-released_at").first()
@@ -465,6 +577,18 @@ class Incident(models.Model):
         self.save(update_fields=["status"])
         self._log("status", by=by, detail=f"{before} → {self.get_status_display()}.")
 
+    def update_settings(self, *, by, status: str, cadence_minutes: int | None) -> None:
+        """The board's one form: the status and the cadence change together or not at all."""
+        try:
+            with transaction.atomic():
+                self.set_status(by=by, status=status)
+                self.set_cadence(by=by, minutes=cadence_minutes)
+        except (ValidationError, PermissionDenied):
+            # Rolled back (the block above has ended); so is this object, for the page that
+            # says why.
+            self.refresh_from_db(fields=["status", "cadence_minutes", "next_update_due_at"])
+            raise
+
     def _schedule_next_update(self, *, from_time) -> None:
         due = None
         if self.cadence_minutes and not self.is_closed:
@@ -472,50 +596,61 @@ class Incident(models.Model):
         self.next_update_due_at = due
         self.save(update_fields=["next_update_due_at"])
 
-    @transaction.atomic
     def remind_if_overdue(self, now=None) -> bool:
         """Tell the compilers, once per missed due time, that an update is overdue.
 
-        Claimed with one conditional UPDATE, so two beat runs never send it twice.
+        Claimed with one conditional UPDATE, so two beat runs never send it twice. The e-mail
+        goes after the claim is committed, and the event then says whom it reached: the board
+        and the after-action say "e-mailed" only when it was.
         """
         from .incident_notifications import notify_update_overdue
 
         now = now or timezone.now()
-        claimed = (
-            Incident.objects.overdue(now)
-            .filter(pk=self.pk)
-            .exclude(reminded_for=models.F("next_update_due_at"))
-            .update(reminded_for=models.F("next_update_due_at"))
-        )
+        with transaction.atomic():
+            claimed = (
+                Incident.objects.overdue(now)
+                .filter(pk=self.pk)
+                .exclude(reminded_for=models.F("next_update_due_at"))
+                .update(reminded_for=models.F("next_update_due_at"))
+            )
         if not claimed:
             return False
         self.refresh_from_db(fields=["next_update_due_at", "reminded_for", "status"])
-        self._log(
-            "reminded",
-            detail=f"Update overdue since {timezone.localtime(self.next_update_due_at):%-I:%M %p}; "
-            "the compilers were e-mailed.",
-        )
-        transaction.on_commit(lambda: notify_update_overdue(self))
+        overdue = f"Update overdue since {timezone.localtime(self.next_update_due_at):%-I:%M %p}"
+        self._log("reminded", detail=f"{overdue}; {notify_update_overdue(self)}")
         return True
 
     # --- Closing ----------------------------------------------------------------------
     @transaction.atomic
-    def close(self, *, by, message: str, source: str, verified_by: str, equipment=None):
+    def close(
+        self,
+        *,
+        by,
+        source: str,
+        verified_by: str,
+        message: str = "",
+        template=None,
+        fills=None,
+        equipment=None,
+    ):
         """A compiler releases the closing message to every channel and closes the incident.
 
-        The board is frozen: no update, proposal or correction after this. Updates still
-        waiting are withdrawn; open proposals are declined. 702.7: the after-action timeline
-        is archived, and the retention clocks that run from the close start.
+        The closing message is a pre-approved closing template filled in (it goes out without a
+        supervisor's wait, 702.3) or the compiler's own words (which a supervisor approves
+        first). The board is frozen: no update, proposal or correction after this; updates
+        still waiting are withdrawn and open proposals declined. Only the closing message may
+        still be revised while it has not gone out (revise_closing). 702.7: the after-action
+        timeline is archived now, and again once every delivery has settled; the retention
+        clocks that run from the close start.
         """
-        from retention.archive import append
-
-        from .incident_timeline import after_action
-
+        self._locked().require_open()  # closed already: only revise_closing() releases
         self.require_compiler(by, "close it, with the closing message")
         closing = IncidentUpdate.release_new(
             incident=self,
             by=by,
             equipment=equipment,
+            template=template,
+            fills=fills,
             body=message,
             source=source,
             verified_by=verified_by,
@@ -531,6 +666,7 @@ class Incident(models.Model):
         self.closed_by, self.closed_at = by, timezone.now()
         self.closing_message = closing.body
         self.next_update_due_at = None
+        self.after_action_pending = True
         self.save(
             update_fields=[
                 "status",
@@ -538,20 +674,131 @@ class Incident(models.Model):
                 "closed_at",
                 "closing_message",
                 "next_update_due_at",
+                "after_action_pending",
             ]
         )
         self._log("closed", by=by, detail=closing.body)
-        record = append(
+        self._archive_after_action(settled=False)
+        self._start_retention_clocks()
+        return closing
+
+    def closing_update(self) -> "IncidentUpdate | None":
+        """The closing message released last (an earlier one may have been revised)."""
+        return (
+            self.updates.released()
+            .filter(purpose=IncidentUpdate.Purpose.CLOSING)
+            .select_related("post")
+            .order_by("-number")
+            .first()
+        )
+
+    def closing_may_be_revised(self) -> bool:
+        """Closed, and the closing message has not gone out: it waits for a supervisor, was
+        returned or rejected, or was withdrawn."""
+        if not self.is_closed:
+            return False
+        closing = self.closing_update()
+        return closing is None or not closing.is_out
+
+    def require_closing_revisable(self) -> None:
+        if not self.is_closed:
+            raise IllegalTransition("Close the incident first; its closing message goes with it.")
+        if not self.closing_may_be_revised():
+            raise IllegalTransition(
+                "702.4.1: the closing message has gone out and the board is frozen; nothing "
+                "more is released for this incident."
+            )
+
+    @transaction.atomic
+    def revise_closing(
+        self,
+        *,
+        by,
+        source: str,
+        verified_by: str,
+        message: str = "",
+        template=None,
+        fills=None,
+        equipment=None,
+    ) -> "IncidentUpdate":
+        """A compiler releases a new closing message in place of one that has not gone out
+        (waiting for a supervisor, returned, rejected or withdrawn): the earlier one is
+        withdrawn, the new one goes through the same checks (702.3, 702.5). Nothing else is
+        released after the close."""
+        incident = self._locked()
+        incident.require_compiler(by, "revise the closing message")
+        incident.require_closing_revisable()
+        earlier = incident.closing_update()
+        closing = IncidentUpdate.release_new(
+            incident=incident,
+            by=by,
+            equipment=equipment,
+            template=template,
+            fills=fills,
+            body=message,
+            source=source,
+            verified_by=verified_by,
+            purpose=IncidentUpdate.Purpose.CLOSING,
+        )
+        if earlier is not None:
+            self._withdraw_waiting(
+                by=by,
+                posts=self.posts.filter(pk=earlier.post_id),
+                reason=f"702.4.1: replaced by the revised closing message (update "
+                f"{closing.number}).",
+            )
+        incident.closing_message = closing.body
+        incident.after_action_pending = True
+        incident.save(update_fields=["closing_message", "after_action_pending"])
+        self.closing_message, self.after_action_pending = closing.body, True
+        incident._log("closing_revised", by=by, detail=closing.body)
+        return closing
+
+    # --- The after-action, archived (702.7) ----------------------------------------------
+    def deliveries_settled(self) -> bool:
+        """Every post of the incident is decided and every delivery has its answer: nothing
+        waits for a supervisor, goes out, retries or waits for a person to say what happened."""
+        if self.posts.filter(state__in=UNSETTLED_POSTS).exists():
+            return False
+        return not Publication.objects.filter(
+            post__incident=self, status__in=UNSETTLED_DELIVERIES
+        ).exists()
+
+    def _archive_after_action(self, *, settled: bool) -> ArchiveRecord:
+        """A new version of the after-action record; earlier versions stay as they were."""
+        from retention.archive import append
+
+        from .incident_timeline import after_action
+
+        earlier = ArchiveRecord.objects.filter(
+            kind=ARCHIVE_CLOSED, payload__incident__id=self.pk
+        ).count()
+        return append(
             kind=ARCHIVE_CLOSED,
             payload={
                 "incident": self.as_record(),
+                "version": earlier + 1,
+                "deliveries_settled": settled,
                 "after_action": [row.as_record() for row in after_action(self)],
             },
         )
-        self._start_retention_clocks(record)
-        return closing
 
-    def _start_retention_clocks(self, closing_record) -> int:
+    @transaction.atomic
+    def archive_after_action_if_settled(self) -> ArchiveRecord | None:
+        """Once every delivery of a closed incident has settled (the closing message's too),
+        the after-action timeline is archived again with every delivery time in it."""
+        incident = self._locked()
+        if not (incident.is_closed and incident.after_action_pending):
+            return None
+        if not incident.deliveries_settled():
+            return None
+        record = incident._archive_after_action(settled=True)
+        incident.after_action_pending = False
+        incident.save(update_fields=["after_action_pending"])
+        incident._start_retention_clocks()  # records captured since the close wait for it too
+        return record
+
+    def _start_retention_clocks(self) -> int:
         from retention.schedule_models import ClockEvent, RecordRetention
         from retention.schedules import start_clocks
 
@@ -562,7 +809,7 @@ class Incident(models.Model):
         waiting = RecordRetention.objects.filter(
             records, series__clock_event=ClockEvent.INCIDENT_CLOSED
         )
-        return start_clocks(waiting, closing_record.recorded_at)
+        return start_clocks(waiting, self.closed_at)
 
     def as_record(self) -> dict:
         """The incident as the archive keeps it."""
@@ -651,8 +898,9 @@ class IncidentEvent(models.Model):
         "compiler_removed": "Compiler removed",
         "cadence": "Cadence set",
         "status": "Status changed",
-        "reminded": "Update overdue: compilers reminded",
+        "reminded": "Update overdue: reminder",
         "closed": "Incident closed",
+        "closing_revised": "Closing message revised",
     }
 
     class Meta:
@@ -682,7 +930,7 @@ class IncidentUpdateQuerySet(models.QuerySet):
             "post__channels",
             "post__publications__channel",
             "post__approvals__reviewer",
-            "corrections__post",
+            "corrections__post__publications",
         )
 
 
@@ -791,9 +1039,36 @@ class IncidentUpdate(models.Model):
         """Released to the publishing workers: some channel has it or is getting it."""
         return self.post_id is not None and self.post.state in Post.REMOVABLE_STATES
 
+    @property
+    def went_out_somewhere(self) -> bool:
+        """Published on at least one channel: the public has seen it."""
+        return self.is_out and any(
+            p.status == Publication.Status.PUBLISHED for p in self.post.publications.all()
+        )
+
+    @property
+    def going_out(self) -> bool:
+        """Released, not yet published anywhere, and some delivery still under way."""
+        return (
+            self.is_out
+            and not self.went_out_somewhere
+            and any(p.status in UNSETTLED_DELIVERIES for p in self.post.publications.all())
+        )
+
+    @property
+    def failed_everywhere(self) -> bool:
+        """Released, and every channel refused it: the public never saw it."""
+        return self.is_out and not self.went_out_somewhere and not self.going_out
+
     def superseding(self) -> "IncidentUpdate | None":
-        """The correction that supersedes this update, once that correction has gone out."""
-        return next((c for c in self.corrections.all() if c.is_out), None)
+        """The correction that supersedes this update: one that went out somewhere. A
+        correction whose every delivery failed supersedes nothing (702.4.1 accuracy: the
+        public never saw it)."""
+        return next((c for c in self.corrections.all() if c.went_out_somewhere), None)
+
+    def pending_correction(self) -> "IncidentUpdate | None":
+        """A correction on its way out, not yet published on any channel."""
+        return next((c for c in self.corrections.all() if c.going_out), None)
 
     @property
     def waits_for_supervisor(self) -> bool:
@@ -879,9 +1154,12 @@ class IncidentUpdate(models.Model):
         (702.5) refuses it and nothing is saved.
         """
         incident = incident._locked()
-        incident.require_open()
-        incident.require_compiler(by)
         purpose = purpose or (cls.Purpose.CORRECTION if corrects else cls.Purpose.UPDATE)
+        if purpose == cls.Purpose.CLOSING and incident.is_closed:
+            incident.require_closing_revisable()  # the one release after the close
+        else:
+            incident.require_open()
+        incident.require_compiler(by)
         if corrects is not None:
             corrects = cls._correctable(incident, corrects)
         text, source, verified_by = cls._validated(
@@ -982,6 +1260,12 @@ class IncidentUpdate(models.Model):
             raise ValidationError(
                 f"Update {update.number} was already corrected by update {later.number}; "
                 "correct that one instead."
+            )
+        pending = update.pending_correction()
+        if pending is not None:
+            raise ValidationError(
+                f"Update {pending.number} is going out to correct update {update.number}; wait "
+                "for its deliveries."
             )
         return update
 

@@ -175,11 +175,14 @@ class Fact:
 
 def current_facts(updates) -> list[Fact]:
     """The latest word on each fill-in field (what, where, when, what to do) among the updates
-    that went out and that no correction supersedes; an update written freely stands whole."""
+    that went out (or are going out: not failed on every channel) and that no correction
+    supersedes; an update written freely stands whole."""
     from review.guidelines import offered_templates
 
     specs = {spec.pk: spec for specs in offered_templates().values() for spec in specs}
-    standing = [u for u in updates if u.is_out and u.superseding() is None]
+    standing = [
+        u for u in updates if u.is_out and not u.failed_everywhere and u.superseding() is None
+    ]
     standing.sort(key=lambda u: u.released_at)
     facts: dict[str, Fact] = {}
     for update in standing:

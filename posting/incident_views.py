@@ -30,11 +30,12 @@ from .incident_forms import (
     UpdateForm,
 )
 from .incident_models import Incident, IncidentStatus, IncidentUpdate
+from .incident_templates import is_closing_template
 from .incident_timeline import after_action, after_action_csv, current_facts
 from .models import Channel, Platform, PostState, Publication
 from .news import NewsFeed
 
-OVERSIGHT_ROLES = (Role.SUPERVISOR, Role.MAYORS_OFFICE, Role.CITY_CLERK)
+OVERSIGHT_ROLES = (Role.SUPERVISOR, Role.MAYORS_OFFICE)
 FREE_TEXT = "none"  # ?template=none: write the update without a template
 POLL_SECONDS = 3
 
@@ -43,8 +44,9 @@ POLL_SECONDS = 3
 
 
 def may_see_incidents(user) -> bool:
-    """The people an incident concerns: whoever may post (compilers, proposers), supervisors
-    (who approve what does not conform), the Mayor's office and designees, the City Clerk."""
+    """The people an incident may concern: whoever may post (compilers, proposers), supervisors
+    (who approve what does not conform), the Mayor's office and designees. Which boards each
+    sees is Incident.may_be_seen_by(); the City Clerk reads the after-action in the archive."""
     if not (user.is_authenticated and user.is_active):
         return False
     return (
@@ -58,16 +60,20 @@ def require_incident_viewer(user) -> None:
     if not may_see_incidents(user):
         raise PermissionDenied(
             "702.4.1: incident boards are for the people who post, supervisors, the Mayor's "
-            "office, its designees and the City Clerk."
+            "office and its designees."
         )
 
 
 def get_incident_for_user(request, pk) -> Incident:
+    """The one place a board is loaded: 404 for no such incident, 403 for someone it is not
+    for (it names internal sources and verifiers)."""
     require_incident_viewer(request.user)
     incidents = Incident.objects.select_related("opened_by", "closed_by").prefetch_related(
         "channels"
     )
-    return get_object_or_404(incidents, pk=pk)
+    incident = get_object_or_404(incidents, pk=pk)
+    incident.require_viewer(request.user)
+    return incident
 
 
 def get_update(incident, update_pk) -> IncidentUpdate:
@@ -81,7 +87,11 @@ def get_update(incident, update_pk) -> IncidentUpdate:
 @require_GET
 def incident_list(request):
     require_incident_viewer(request.user)
-    incidents = Incident.objects.prefetch_related("channels").select_related("opened_by")
+    incidents = (
+        Incident.objects.visible_to(request.user)
+        .prefetch_related("channels")
+        .select_related("opened_by")
+    )
     closed = Paginator(incidents.filter(status=IncidentStatus.CLOSED), 25)
     return render(
         request,
@@ -157,9 +167,17 @@ def live_context(incident, user, updates=None) -> dict:
         p.status in Publication.IN_FLIGHT for u in released for p in u.post.publications.all()
     )
     is_compiler = incident.is_compiler(user)
+    clock = incident.cadence_clock()
+    closing = next((u for u in released if u.purpose == IncidentUpdate.Purpose.CLOSING), None)
     return {
         "incident": incident,
-        "clock": incident.cadence_clock(),
+        "clock": clock,
+        "reminder": _reminder(incident, clock),
+        "closing": closing if incident.is_closed else None,
+        "closing_note": _closing_note(closing) if incident.is_closed and closing else "",
+        "may_revise_closing": is_compiler
+        and incident.is_closed
+        and (closing is None or not closing.is_out),
         "timeline": [_entry(u) for u in released],
         "waiting": waiting,
         "proposals": [u for u in updates if u.status == IncidentUpdate.Status.PROPOSED],
@@ -170,6 +188,54 @@ def live_context(incident, user, updates=None) -> dict:
     }
 
 
+def _reminder(incident, clock) -> str:
+    """What the overdue reminder did, from its event: the banner says no more than that."""
+    if not (clock.overdue and clock.reminded):
+        return ""
+    event = incident.events.filter(action="reminded").order_by("-at", "-pk").first()
+    if event is None:
+        return ""
+    # "Update overdue since 2:45 PM; e-mailed ..." (Incident.remind_if_overdue): the outcome.
+    return event.detail.partition("; ")[2] or event.detail
+
+
+def _closing_note(closing) -> str:
+    """Where the closing message stands, for the frozen board."""
+    post = closing.post
+    state = post.state
+    if state == PostState.PUBLISHED:
+        return f"The closing message (update {closing.number}) went out on every channel."
+    if state == PostState.PUBLISHING:
+        return f"The closing message (update {closing.number}) is going out to its channels."
+    if state == PostState.FAILED:
+        return (
+            f"Publishing the closing message (update {closing.number}) failed on some channels: "
+            "retry them from its post (linked in the timeline below)."
+        )
+    last = post.transitions.order_by("-at", "-pk").first()
+    said = f" “{last.reason}”" if last and last.reason and last.actor_id else ""
+    if state in {PostState.SUBMITTED, PostState.APPROVED}:
+        return (
+            f"The closing message (update {closing.number}) waits for a supervisor: it does not "
+            "strictly conform to the Mayor's guidelines (702.3). Until it is approved, nothing "
+            "tells the public the incident is over."
+        )
+    if state == PostState.REJECTED:
+        return (
+            f"A supervisor returned the closing message (update {closing.number}) for "
+            f"changes:{said} Revise it and release it again."
+        )
+    if state == PostState.DECLINED:
+        return (
+            f"A supervisor rejected the closing message (update {closing.number}):{said} "
+            "Write another."
+        )
+    return (
+        f"The closing message (update {closing.number}) is {post.get_state_display().lower()} "
+        "and will not go out. Write another."
+    )
+
+
 def _entry(update) -> dict:
     publications = list(update.post.publications.all())
     published = sum(p.status == Publication.Status.PUBLISHED for p in publications)
@@ -177,6 +243,7 @@ def _entry(update) -> dict:
         "update": update,
         "publications": publications,
         "superseded_by": update.superseding(),
+        "correction_pending": update.pending_correction(),
         "summary": f"{published} of {len(update.post.channels.all())} channels published",
     }
 
@@ -185,18 +252,24 @@ INCIDENT_MARK = "702.4.1"  # in a template's name: made for incidents, offered f
 
 
 def incident_templates(incident) -> list:
-    """The pre-approved templates of the incident's category; those made for incidents first."""
-    offered = conforming_templates(incident.category)
+    """The pre-approved templates of the incident's category; those made for incidents first.
+    The closing templates are offered on the closing page only."""
+    offered = [s for s in conforming_templates(incident.category) if not is_closing_template(s)]
     return sorted(offered, key=lambda spec: INCIDENT_MARK not in spec.name)
 
 
-def _chosen_spec(request, incident, offered):
+def closing_templates(incident) -> list:
+    """The pre-approved closing messages (the all clear) of the incident's category."""
+    return [s for s in conforming_templates(incident.category) if is_closing_template(s)]
+
+
+def _chosen_spec(request, incident, offered, *, remember=True):
     """The template the compiler picked (?template=pk); else the one the last update used, or
     the first offered; None for free text."""
     wanted = request.GET.get("template") or request.POST.get("template")
     if wanted == FREE_TEXT or (not wanted and not offered):
         return None
-    if not wanted:
+    if not wanted and remember:
         last = incident.updates.released().exclude(template=None).order_by("-released_at")
         wanted = last.values_list("template_id", flat=True).first()
     by_pk = {str(spec.pk): spec for spec in offered}
@@ -227,7 +300,7 @@ def board_context(request, incident, *, update_form=None, settings_form=None, co
             or IncidentSettingsForm(
                 initial={"status": incident.status, "cadence_minutes": incident.cadence_minutes}
             ),
-            "compiler_form": compiler_form or CompilerForm(),
+            "compiler_form": compiler_form or CompilerForm(incident=incident),
             "public_url": public_url(incident),
             "free_text": FREE_TEXT,
         }
@@ -436,12 +509,12 @@ def _why_not_correctable(incident, update) -> str:
 def incident_compilers(request, pk):
     incident = get_incident_for_user(request, pk)
     incident.require_authority(request.user, "appoint or remove the compilers of an incident")
-    form = CompilerForm(request.POST)
+    form = CompilerForm(request.POST, incident=incident)
     if not form.is_valid():
         return _board(request, incident, status=400, compiler_form=form)
     person = form.cleaned_data["person"]
     try:
-        if request.POST.get("action") == "remove":
+        if form.removing:
             incident.remove_compiler(by=request.user, person=person)
             messages.success(request, f"{person} no longer compiles this incident.")
         else:
@@ -465,8 +538,11 @@ def incident_settings(request, pk):
     if not form.is_valid():
         return _board(request, incident, status=400, settings_form=form)
     try:
-        incident.set_status(by=request.user, status=form.cleaned_data["status"])
-        incident.set_cadence(by=request.user, minutes=form.cleaned_data["cadence_minutes"])
+        incident.update_settings(
+            by=request.user,
+            status=form.cleaned_data["status"],
+            cadence_minutes=form.cleaned_data["cadence_minutes"],
+        )
     except ValidationError as exc:
         _add_errors(form, exc)
         return _board(request, incident, status=400, settings_form=form)
@@ -476,33 +552,57 @@ def incident_settings(request, pk):
 
 @login_required
 def incident_close(request, pk):
+    """Close with the closing message; once closed, revise a closing message that has not gone
+    out (waiting for a supervisor, returned, rejected or withdrawn), and nothing else."""
     incident = get_incident_for_user(request, pk)
     incident.require_compiler(request.user, "close it, with the closing message")
-    form = CloseForm(request.POST or None)
+    revising = incident.is_closed
+    if revising and not incident.closing_may_be_revised():
+        messages.info(request, "The closing message has gone out; the board is frozen.")
+        return redirect(incident)
+    offered = closing_templates(incident)
+    spec = _chosen_spec(request, incident, offered, remember=False)
+    form = CloseForm(request.POST or None, spec=spec, revising=revising)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        action = incident.revise_closing if revising else incident.close
         try:
-            incident.close(
-                by=request.user,
-                message=data["message"],
-                source=data["source"],
-                verified_by=data["verified_by"],
-                equipment=equipment_for(request),
+            closing = action(
+                by=request.user, equipment=equipment_for(request), **form.closing_kwargs()
             )
         except ValidationError as exc:
             form.apply(exc)
         else:
-            messages.success(
-                request,
-                "Incident closed. The closing message goes out; the board is frozen and the "
-                "after-action timeline is archived (702.7).",
-            )
+            messages.success(request, _closed_message(closing, revising))
             return redirect(incident)
+    closing = incident.closing_update() if revising else None
     return render(
         request,
         "posting/incidents/close.html",
-        {"incident": incident, "form": form},
+        {
+            "incident": incident,
+            "form": form,
+            "spec": spec,
+            "offered": offered,
+            "free_text": FREE_TEXT,
+            "revising": revising,
+            "closing": closing,
+            "closing_note": _closing_note(closing) if closing else "",
+        },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _closed_message(closing, revising: bool) -> str:
+    done = "Closing message revised." if revising else "Incident closed. The board is frozen."
+    if closing.post.state in {PostState.PUBLISHING, PostState.PUBLISHED}:
+        return (
+            f"{done} The closing message conforms to the Mayor's guidelines and goes out now "
+            "(702.3). The after-action timeline is archived (702.7), and again once every "
+            "delivery has settled."
+        )
+    return (
+        f"{done} The closing message (update {closing.number}) waits for a supervisor (702.3); "
+        "you can still revise it here until it goes out."
     )
 
 
@@ -545,7 +645,9 @@ def website_updates(incident) -> list:
         .prefetch_related(
             Prefetch(
                 "post__incident_update__corrections",
-                IncidentUpdate.objects.select_related("post"),
+                IncidentUpdate.objects.select_related("post").prefetch_related(
+                    "post__publications"
+                ),
             )
         )
         .order_by("-published_at")

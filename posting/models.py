@@ -360,6 +360,10 @@ class Post(models.Model):
         """The author edits the post. Any approval given earlier is void (it approved other words)."""
         self._lock()
         self._require_author(by, "edit")
+        if self.incident_id is not None:
+            from .incident_models import NOT_EDITED_HERE
+
+            raise IllegalTransition(NOT_EDITED_HERE)
         if self.state not in EDITABLE_STATES:
             raise IllegalTransition(
                 f"A post that is {self.get_state_display().lower()} can no longer be edited."

@@ -18,7 +18,7 @@ def published_on_website():
         Publication.objects.on_website()
         .select_related("post__incident_update")
         .prefetch_related(
-            "post__incident_update__corrections__post",
+            "post__incident_update__corrections__post__publications",
             Prefetch("post__images", queryset=PostImage.objects.in_order()),
         )
         .order_by("-published_at")

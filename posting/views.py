@@ -33,9 +33,21 @@ def new_post(request):
     return _edit_form(request, Post(author=request.user))
 
 
+def _refuse_incident_update(request, post):
+    """702.4.1: an incident's update changes only on its board (Post.revise refuses it too)."""
+    from .incident_models import NOT_EDITED_HERE
+
+    messages.error(request, NOT_EDITED_HERE)
+    if post.incident.may_be_seen_by(request.user):
+        return redirect(post.incident)
+    return redirect(post)
+
+
 @login_required
 def edit_post(request, pk):
     post = get_post_for_user(request, pk, edit=True)
+    if post.incident_id is not None:
+        return _refuse_incident_update(request, post)
     if post.state not in EDITABLE_STATES:
         messages.error(
             request, f"A post that is {post.get_state_display().lower()} cannot be edited."
@@ -111,7 +123,9 @@ def post_detail(request, pk):
             **delivery_context(post, request.user),
             "timeline": timeline_for(post),
             "approval": post.current_approval(),
-            "can_edit": post.author_id == request.user.pk and post.state in EDITABLE_STATES,
+            "can_edit": post.author_id == request.user.pk
+            and post.state in EDITABLE_STATES
+            and post.incident_id is None,
             "can_withdraw": post.may_be_withdrawn_by(request.user),
             "can_retry": post.may_be_retried_by(request.user),
             "can_take_down": post.may_remove_content(request.user),
@@ -187,6 +201,8 @@ def publication_status(request, pk):
 @require_POST
 def submit_post(request, pk):
     post = get_post_for_user(request, pk, edit=True)
+    if post.incident_id is not None:
+        return _refuse_incident_update(request, post)
     return _submit(request, post)
 
 

@@ -3,8 +3,9 @@
     python tests/bench/bench_incident.py               # from the project root: 30 updates
     python tests/bench/bench_incident.py --updates 100
 
-The production path throughout: the board's Publish button (a POST to the incident_publish view
-through Django's test client, signed in as the compiler), IncidentUpdate.release_new and
+The production path throughout: the compiler opens the board (a GET of the incident board through
+Django's test client, signed in as the compiler), fills the publish form found in that page and
+presses its Publish button (a POST to the form's action), then IncidentUpdate.release_new and
 Post.submit with a pre-approved incident template (conforming, so no supervisor's wait: 702.3;
 the prohibited-content checks run), the wake-ups on commit, a real Celery worker process, the
 platform adapters, and the sandboxes: the city website plus Mastodon, Bluesky, a Facebook Page
@@ -13,17 +14,19 @@ and X, each answering every API request after 100 ms.
 Each update is timed from the moment Publish is sent to the last of its channels' published_at;
 target p95 under 2 seconds. Updates go one at a time, as a compiler releases them.
 
-Clicks from the open board to a published update: 1 (the Publish button; the template's fields
-are typed into, and the board shows each channel's delivery without a click), counted in the
-page by tests/e2e/test_incident_board.py; target 3 or fewer.
+Clicks from opening the board to a published update, counted here as the requests the compiler
+makes (opening the board, the Publish button; the redirect back to the board is followed by the
+browser, and the board polls the deliveries by itself): target 3 or fewer, opening the board
+included. tests/e2e/test_incident_board.py counts the same path as clicks in Chromium.
 
 The database is its own: a SQLite file under var/bench-incident/ (or under CITYSOCIAL_VAR_DIR),
 or PostgreSQL when DATABASE_URL is set (a database named <name>_bench_incident, created and
 dropped); the broker is the filesystem broker in that directory, or Redis when REDIS_URL is set.
-Exits non-zero when an update failed, was lost or was published twice.
+Exits non-zero when an update failed, was lost or was published twice, or a target is NOT MET.
 """
 
 import argparse
+import html.parser
 import json
 import math
 import os
@@ -78,10 +81,6 @@ def main() -> int:
         for sandbox in sandboxes.values():
             sandbox.stop()
         drop_database(database)
-    print(
-        f"Clicks from the open board to a published update: 1 (the Publish button), as counted "
-        f"by tests/e2e/test_incident_board.py; target {MAX_CLICKS} or fewer: met."
-    )
     return 1 if problems else 0
 
 
@@ -238,17 +237,68 @@ def stop_worker(process) -> None:
 # --- Publish, and wait for every channel ---------------------------------------------------
 
 
-def publish(city: dict, number: int) -> tuple[float, float]:
-    """Press Publish; returns (seconds to the last channel published, seconds for the request)."""
-    from django.urls import reverse
+class PublishForm(html.parser.HTMLParser):
+    """The board's publish form, as a browser sees it: its action and its fields' names and
+    values. Found by its Publish button (id="publish-button")."""
 
-    from posting.incident_views import incident_templates
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self.current: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.current = {"action": attrs.get("action", ""), "fields": {}, "publish": False}
+        elif self.current is not None and tag in {"input", "textarea"} and attrs.get("name"):
+            self.current["fields"][attrs["name"]] = attrs.get("value") or ""
+        elif self.current is not None and tag == "button" and attrs.get("id") == "publish-button":
+            self.current["publish"] = True
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self.current is not None:
+            self.forms.append(self.current)
+            self.current = None
+
+    @classmethod
+    def found_in(cls, page: str) -> dict:
+        parser = cls()
+        parser.feed(page)
+        forms = [form for form in parser.forms if form["publish"]]
+        if len(forms) != 1:
+            raise SystemExit("The board has no Publish button for the compiler.")
+        return forms[0]
+
+
+class Compiler:
+    """The compiler's browser: every request it makes is counted as one of their clicks,
+    except the redirect the browser follows by itself."""
+
+    def __init__(self, client):
+        self.client = client
+        self.clicks = 0
+
+    def get(self, url):
+        self.clicks += 1
+        return self.client.get(url)
+
+    def post(self, url, data):
+        self.clicks += 1
+        return self.client.post(url, data)
+
+
+def publish(city: dict, number: int) -> tuple[float, float, int]:
+    """Open the board, fill its form, press Publish. Returns (seconds from Publish to the last
+    channel published, seconds for the Publish request, clicks from opening the board)."""
     from posting.models import Post, PostState
 
     incident = city["incident"]
-    template = incident_templates(incident)[0]
-    form = {
-        "template": template.pk,
+    compiler = Compiler(city["client"])
+    board = compiler.get(incident.get_absolute_url())
+    if board.status_code != 200:
+        raise SystemExit(f"The board answered {board.status_code}.")
+    form = PublishForm.found_in(board.content.decode())
+    typed = {
         "fill_what": f"A gas leak (report {number:04d})",
         "fill_where": "near Oak Street and 4th Avenue",
         "fill_when": f"since {1 + number % 12}:{number % 60:02d} PM",
@@ -256,8 +306,12 @@ def publish(city: dict, number: int) -> tuple[float, float]:
         "source": "Fire dispatch",
         "verified_by": "Battalion Chief R. Ortiz, Fire",
     }
+    unknown = set(typed) - set(form["fields"])
+    if unknown:
+        raise SystemExit(f"The board's form has no field {', '.join(sorted(unknown))}.")
+    data = {**form["fields"], **typed}
     started = time.time()
-    response = city["client"].post(reverse("posting:incident_publish", args=[incident.pk]), form)
+    response = compiler.post(form["action"], data)
     answered = time.time() - started
     if response.status_code != 302:
         raise SystemExit(f"Publish answered {response.status_code}: {response.content[:500]!r}")
@@ -272,7 +326,7 @@ def publish(city: dict, number: int) -> tuple[float, float]:
         errors = "; ".join(p.last_error for p in post.publications.exclude(status="published"))
         raise TimeoutError(f"update {number} failed: {errors}")
     last = max(post.publications.values_list("published_at", flat=True))
-    return last.timestamp() - started, answered
+    return last.timestamp() - started, answered, compiler.clicks
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -285,16 +339,17 @@ def run(updates: int, city: dict, worker) -> int:
     problems = 0
     for number in range(WARM_UP):  # opens the worker's connections, signs in to Bluesky
         publish(city, number)
-    latencies, requests = [], []
+    latencies, requests, clicks = [], [], []
     for number in range(WARM_UP, WARM_UP + updates):
         try:
-            latency, request = publish(city, number)
+            latency, request, clicked = publish(city, number)
         except TimeoutError as problem:
             print(f"  {problem}")
             problems += 1
             continue
         latencies.append(latency)
         requests.append(request)
+        clicks.append(clicked)
     if not latencies:
         print("No update reached every channel.")
         return problems + 1
@@ -309,9 +364,15 @@ def run(updates: int, city: dict, worker) -> int:
     print(f"\n{len(latencies)} updates, one at a time, each to {len(city['channels'])} channels:")
     print(f"  Publish pressed -> board answered:               {line(requests)}")
     print(f"  Publish pressed -> published on every channel:   {line(latencies)}")
-    verdict = "met" if p95 < TARGET_P95 else "NOT met"
-    print(f"  target: p95 < {TARGET_P95:.0f} s: {verdict}")
-    return problems
+    met = p95 < TARGET_P95
+    print(f"  target: p95 < {TARGET_P95:.0f} s: {'met' if met else 'NOT MET'}")
+    most = max(clicks)
+    clicks_met = most <= MAX_CLICKS
+    print(
+        f"Clicks from opening the board to a published update, counted (most of any update): "
+        f"{most}; target {MAX_CLICKS} or fewer: {'met' if clicks_met else 'NOT MET'}."
+    )
+    return problems + (not met) + (not clicks_met)
 
 
 def count_on_sandboxes(sandboxes: dict, expected: int) -> int:

@@ -2,8 +2,10 @@
 publishes to three channels at once (702.4.1); a real worker delivers to the city website, the
 fake Mastodon and the fake Bluesky, and the board shows all three published, live.
 
-The clicks from the open board to the published update are counted in the page: the fields are
-typed into, and the one click is the Publish button (the target is 3 or fewer).
+The clicks from the compiler's dashboard to the published update are counted in the page, across
+page loads: opening the board is one (the dashboard lists the incidents the person compiles),
+the fields are typed into, and the Publish button is the other; the target is 3 or fewer
+including opening the board. tests/bench/bench_incident.py counts the same path in requests.
 """
 
 import json
@@ -75,13 +77,14 @@ def test_a_compiler_fills_a_template_and_publishes_to_three_channels(
     base = live_server.url
     sign_in(page, base, "poster")
     page.add_init_script(COUNT_CLICKS)
-
-    # The compiler opens the board from the navigation.
-    page.get_by_role("link", name="Incidents", exact=True).click()
-    page.get_by_role("link", name="Gas leak").click()
-    page.get_by_role("heading", name="Gas leak", level=1).wait_for()
-    assert axe_violations(page) == []
+    page.goto(f"{base}/dashboard/")  # counting from here: every click until published
     page.evaluate("sessionStorage.setItem('clicks', '0')")
+
+    # The compiler opens the board from the dashboard's incidents they compile.
+    page.get_by_role("link", name="Gas leak", exact=True).click()
+    page.get_by_role("heading", name="Gas leak", level=1).wait_for()
+    assert clicks(page) == 1
+    assert axe_violations(page) == []
 
     # Fill the pre-approved template (what, where, when, what to do) and the internal accuracy.
     assert page.locator("#template-text").inner_text().startswith("{what} {where}, {when}.")
@@ -100,9 +103,18 @@ def test_a_compiler_fills_a_template_and_publishes_to_three_channels(
         update.locator(f'tr[data-channel="{channel}"][data-status="published"]').wait_for(
             timeout=30000
         )
-    assert clicks(page) <= MAX_CLICKS
-    assert clicks(page) == 1  # the Publish button
+    counted = clicks(page)
+    assert counted == 2, f"{counted} clicks: opening the board and Publish expected"
+    assert counted <= MAX_CLICKS
     assert axe_violations(page) == []
+
+    # From the incident list instead: one more click (Incidents in the navigation), still met.
+    page.goto(f"{base}/dashboard/")
+    page.evaluate("sessionStorage.setItem('clicks', '0')")
+    page.get_by_role("link", name="Incidents", exact=True).click()
+    page.get_by_role("link", name="Gas leak", exact=True).click()
+    page.get_by_role("heading", name="Gas leak", level=1).wait_for()
+    assert clicks(page) + 1 <= MAX_CLICKS  # and Publish
 
     (released,) = IncidentUpdate.objects.filter(incident=incident)
     released.post.refresh_from_db()
@@ -186,6 +198,8 @@ def test_the_correction_and_closing_pages_pass_axe(rules, live_server, page):
     page.get_by_role("button", name="Publish the closing message and close").click()
     page.get_by_text("The incident was not closed").wait_for()
     assert axe_violations(page) == []
+    # In the compiler's own words: it waits for a supervisor (702.3), the board says so.
+    page.get_by_role("link", name="Own words").click()
     page.get_by_label("Closing message").fill("The gas leak is fixed. Oak Street is open again.")
     page.get_by_label("Source").fill("Fire dispatch")
     page.get_by_label("Verified by").fill("Battalion Chief R. Ortiz")
@@ -193,5 +207,21 @@ def test_the_correction_and_closing_pages_pass_axe(rules, live_server, page):
     page.get_by_role("button", name="Publish the closing message and close").click()
     page.get_by_text("Incident closed.").wait_for()
     assert "Closed: the board is frozen" in page.locator("#incident-closed").inner_text()
+    assert "waits for a supervisor" in page.locator("#closing-state").inner_text()
     assert page.get_by_role("button", name="Publish to 2 channels").count() == 0
+    assert axe_violations(page) == []
+
+    # The one thing still released: the closing message, revised from the all-clear template.
+    page.get_by_role("link", name="Revise the closing message").click()
+    page.get_by_role("heading", name="Revise the closing message").wait_for()
+    assert axe_violations(page) == []
+    page.get_by_label("As of").fill("5:30 PM")
+    page.get_by_label("What is over").fill("the gas leak")
+    page.get_by_label("Where", exact=True).fill("near Oak Street and 4th Avenue")
+    page.get_by_label("What people should know now").fill("Oak Street is open again.")
+    page.get_by_label("Source").fill("Fire dispatch")
+    page.get_by_label("Verified by").fill("Battalion Chief R. Ortiz")
+    page.get_by_role("button", name="Release the revised closing message").click()
+    page.get_by_text("Closing message revised.").wait_for()
+    assert page.get_by_role("link", name="Revise the closing message").count() == 0
     assert axe_violations(page) == []

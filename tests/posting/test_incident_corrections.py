@@ -95,3 +95,45 @@ def test_a_correction_is_a_reply_where_the_platform_allows_and_marked_on_the_web
     assert old.findtext("a:updated", namespaces=ATOM) != old.findtext(
         "a:published", namespaces=ATOM
     )
+
+
+def test_a_correction_counts_only_once_it_went_out_somewhere(rules, client, fake_mastodon):
+    from posting.models import PostState
+
+    city = rules
+    incident = Incident.open(
+        by=city.mayor,
+        title="Gas leak",
+        kind=IncidentKind.PUBLIC_SAFETY,
+        severity="severe",
+        area="Oak Street",
+        channels=[city.mastodon],
+        compilers=[city.poster],
+    )
+    first = delivered(publish(city, incident))
+    correction = first.correct(
+        by=city.poster,
+        equipment=city.kit(city.poster),
+        template=template_for(),
+        fills={**FILLS, "where": "near Elm Street and 4th Avenue"},
+        **ACCURACY,
+    )
+    city.sign_in_client(client, "poster")
+    live_url = reverse("posting:incident_live", args=[incident.pk])
+
+    # On its way: shown as pending, not yet as superseding.
+    live = client.get(live_url).content.decode()
+    assert 'data-correction-pending="2"' in live and "data-corrected-by" not in live
+
+    # Every channel refuses it: update 1 stands, as the public saw it, and may be corrected.
+    fake_mastodon.fail_next(422, body={"error": "Validation failed: Text is too long"})
+    delivered(correction)
+    assert correction.post.state == PostState.FAILED
+    assert type(first).objects.get(pk=first.pk).superseding() is None
+    live = client.get(live_url).content.decode()
+    assert "data-corrected-by" not in live and "data-correction-pending" not in live
+    facts = live.split('id="current-facts"')[1].split("</dl>")[0]
+    assert "near Oak Street and 4th Avenue" in facts and "Elm Street" not in facts
+    assert reverse("posting:incident_correct", args=[incident.pk, first.pk]) in live
+    (status,) = fake_mastodon.statuses
+    assert "Correction" not in status["content"]

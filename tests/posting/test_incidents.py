@@ -366,21 +366,25 @@ def test_only_an_update_that_went_out_is_corrected_and_only_once(incident, city)
     with pytest.raises(ValidationError, match="Only an update that has gone out"):
         waiting.correct(by=city.poster, equipment=city.kit(city.poster), body="x", **ACCURACY)
     first = delivered(publish(city, incident))
-    first.correct(
+    correction = first.correct(
         by=city.poster,
         equipment=city.kit(city.poster),
         fills=FILLS,
         **ACCURACY,
         template=template_for(),
     )
+    again = {
+        "by": city.poster,
+        "equipment": city.kit(city.poster),
+        "template": template_for(),
+        "fills": FILLS,
+        **ACCURACY,
+    }
+    with pytest.raises(ValidationError, match="Update 3 is going out to correct update 2"):
+        first.correct(**again)
+    delivered(correction)
     with pytest.raises(ValidationError, match="already corrected by update 3"):
-        first.correct(
-            by=city.poster,
-            equipment=city.kit(city.poster),
-            template=template_for(),
-            fills=FILLS,
-            **ACCURACY,
-        )
+        first.correct(**again)
 
 
 # --- Cadence: frequent updates, with reminders ------------------------------------------
@@ -410,15 +414,20 @@ def test_cadence_reminders_fire_once_per_overdue_update(
         assert mail.outbox == []
 
         traveller.move_to(start + timedelta(minutes=31))
+        # Overdue, before the reminder has run: the board does not claim an e-mail.
+        city.sign_in_client(client, "poster")
+        live = client.get(reverse("posting:incident_live", args=[incident.pk])).content.decode()
+        assert 'data-overdue="true"' in live and "Update overdue" in live
+        assert "The compilers have not been e-mailed yet" in live
         with django_capture_on_commit_callbacks(execute=True):
             assert remind_overdue_incident_updates() == 1
             assert remind_overdue_incident_updates() == 0  # once per missed update
         (reminder,) = mail.outbox
         assert reminder.to == ["poster@riverton.example"]
         assert reminder.subject == "Incident update overdue: Gas leak"
-        city.sign_in_client(client, "poster")
         live = client.get(reverse("posting:incident_live", args=[incident.pk])).content.decode()
-        assert 'data-overdue="true"' in live and "Update overdue" in live
+        assert "Reminder: e-mailed Pat Nguyen." in live
+        assert incident.events.get(action="reminded").detail.endswith("; e-mailed Pat Nguyen.")
 
         publish(city, incident)  # the clock restarts from this update
         incident.refresh_from_db()
@@ -430,6 +439,41 @@ def test_cadence_reminders_fire_once_per_overdue_update(
         with django_capture_on_commit_callbacks(execute=True):
             assert remind_overdue_incident_updates() == 1
         assert len(mail.outbox) == 2
+
+
+def test_the_status_and_cadence_change_together_or_not_at_all(incident, city, client):
+    city.sign_in_client(client, "poster")
+    url = reverse("posting:incident_settings", args=[incident.pk])
+    before = incident.next_update_due_at
+    # A cadence the form takes but the incident refuses leaves the status as it was.
+    with pytest.raises(ValidationError):
+        incident.update_settings(
+            by=city.poster, status=IncidentStatus.MONITORING, cadence_minutes=3
+        )
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.ACTIVE
+    assert incident.next_update_due_at == before
+    with pytest.raises(ValidationError):
+        incident.update_settings(
+            by=city.poster, status=IncidentStatus.MONITORING, cadence_minutes=3
+        )
+    assert incident.status == IncidentStatus.ACTIVE  # the object too, as the page shows it
+    response = client.post(url, {"status": IncidentStatus.MONITORING, "cadence_minutes": 2})
+    assert response.status_code == 400
+    assert '<span class="usa-tag" id="incident-status">Active</span>' in response.content.decode()
+    incident.refresh_from_db()
+    assert (incident.status, incident.cadence_minutes) == (IncidentStatus.ACTIVE, 30)
+    assert [e.action for e in incident.events.all()] == ["opened", "compiler_appointed"]
+
+    # The same cadence again: nothing logged, and the clock keeps running from before.
+    with time_machine.travel(timezone.now() + timedelta(minutes=10), tick=False):
+        response = client.post(url, {"status": IncidentStatus.MONITORING, "cadence_minutes": 30})
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.MONITORING
+    assert incident.next_update_due_at == before
+    assert [e.action for e in incident.events.all()][-1] == "status"
+    assert not incident.events.filter(action="cadence").exists()
 
 
 def test_the_cadence_is_set_by_the_mayors_authority_or_a_compiler(incident, city):
@@ -588,7 +632,7 @@ def test_the_public_page_waits_for_an_update_on_the_website(incident, city, clie
 
 def test_the_after_action_timeline_exports_as_csv(incident, city, client):
     delivered(publish(city, incident))
-    city.sign_in_client(client, "clerk")
+    city.sign_in_client(client, "mayor")
     response = client.get(reverse("posting:incident_after_action_csv", args=[incident.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -606,7 +650,137 @@ def test_staff_who_may_not_post_do_not_see_incident_boards(incident, city, clien
     assert client.get(reverse("posting:incident", args=[incident.pk])).status_code == 403
 
 
-def test_a_publication_is_delivered_once_per_channel(incident, city):
+def test_a_publication_is_delivered_once_per_channel(incident, city, client, fake_mastodon):
     update = delivered(publish(city, incident))
-    statuses = set(update.post.publications.values_list("status", flat=True))
-    assert statuses == {Publication.Status.PUBLISHED}
+    delivered(update)  # a second wake-up of the workers (a redelivered task) sends nothing
+    statuses = list(update.post.publications.values_list("channel__slug", "status"))
+    assert sorted(statuses) == [
+        ("city-website", Publication.Status.PUBLISHED),
+        ("sandbox-mastodon", Publication.Status.PUBLISHED),
+    ]
+    # Counted where the posts land: one status on the fake Mastodon, one item on the website.
+    text = "A gas leak near Oak Street and 4th Avenue, since 2:15 PM."
+    assert [text in status["content"] for status in fake_mastodon.statuses] == [True]
+    news = client.get(reverse("news:index")).content.decode()
+    assert news.count("Gas leak (update 1)") == 1
+
+
+def test_an_overdue_reminder_with_no_one_to_e_mail_says_so(rules):
+    city = rules
+    start = timezone.now() + timedelta(seconds=5)
+    with time_machine.travel(start, tick=False) as traveller:
+        incident = Incident.open(
+            by=city.mayor,
+            title="Gas leak",
+            kind=IncidentKind.PUBLIC_SAFETY,
+            severity="severe",
+            area="Oak Street",
+            channels=[city.website],
+            cadence_minutes=30,
+        )
+        traveller.move_to(start + timedelta(minutes=31))
+        assert remind_overdue_incident_updates() == 1
+        event = incident.events.get(action="reminded")
+        assert event.detail.endswith("no compiler is appointed, so nobody was e-mailed.")
+
+        type(city.poster).objects.filter(pk=city.poster.pk).update(email="")
+        incident.appoint_compiler(by=city.mayor, person=city.poster)
+        incident.set_cadence(by=city.mayor, minutes=15)  # a new due time, already past
+        assert remind_overdue_incident_updates() == 1
+    detail = incident.events.filter(action="reminded").last().detail
+    assert detail.endswith("no compiler has an e-mail address, so nobody was e-mailed.")
+    assert "e-mailed Pat" not in detail and mail.outbox == []
+
+
+# --- The map point ---------------------------------------------------------------------
+
+
+def test_the_map_point_is_validated_whole(rules):
+    city = rules
+    opening = {
+        "by": city.mayor,
+        "title": "Gas leak",
+        "kind": IncidentKind.PUBLIC_SAFETY,
+        "severity": "severe",
+        "area": "Oak Street",
+        "channels": [city.website],
+    }
+    refused = [
+        ({"latitude": "45.52345"}, "longitude", "Give both the latitude and the longitude"),
+        ({"radius_meters": 200}, "radius_meters", "A radius needs a map point."),
+        ({"latitude": "91", "longitude": "0"}, "latitude", "less than or equal to 90"),
+        ({"latitude": "0", "longitude": "-181"}, "longitude", "greater than or equal to -180"),
+        (
+            {"latitude": "45.5", "longitude": "-122.6", "radius_meters": 0},
+            "radius_meters",
+            "greater than or equal to 1",
+        ),
+    ]
+    for point, field, message in refused:
+        with pytest.raises(ValidationError) as error:
+            Incident.open(**opening, **point)
+        assert any(message in m for m in error.value.message_dict[field]), point
+    assert not Incident.objects.exists()
+
+
+def test_the_map_point_shows_on_the_board_and_the_public_page_as_a_link(rules, client):
+    city = rules
+    incident = Incident.open(
+        by=city.mayor,
+        title="Gas leak",
+        kind=IncidentKind.PUBLIC_SAFETY,
+        severity="severe",
+        area="Oak Street",
+        channels=[city.website],
+        compilers=[city.poster],
+        latitude="45.52345",
+        longitude="-122.67621",
+        radius_meters=250,
+    )
+    link = (
+        "https://www.openstreetmap.org/?mlat=45.52345&amp;mlon=-122.67621"
+        "#map=16/45.52345/-122.67621"
+    )
+    city.sign_in_client(client, "poster")
+    board = client.get(reverse("posting:incident", args=[incident.pk])).content.decode()
+    point = board.split('id="map-point"')[1].split("</dd>")[0]
+    assert "45.52345, -122.67621, within 250 m" in point and link in point
+    client.logout()
+    delivered(publish(city, incident))
+    page = client.get(reverse("news:incident", args=[incident.pk])).content.decode()
+    point = page.split('id="map-point"')[1].split("</p>")[0]
+    assert "45.52345, -122.67621, within 250 meters" in point and link in point
+    assert "<iframe" not in page and "tile" not in page  # a link, no map loaded
+
+
+# --- A real city gets the templates ------------------------------------------------------
+
+
+def test_the_load_command_gives_a_city_the_guidelines_and_incident_templates(db):
+    from django.core.management import call_command
+
+    from posting.incident_templates import CLOSING_TEMPLATES
+    from review.guidelines import clear_cache, conforming_templates
+
+    out = io.StringIO()
+    call_command("load_incident_templates", stdout=out)
+    names = set(GuidelineTemplate.objects.values_list("name", flat=True))
+    expected = {
+        spec["name"] for spec in [*INCIDENT_TEMPLATES.values(), *CLOSING_TEMPLATES.values()]
+    }
+    assert expected <= names
+    assert "4 incident template(s) added" in out.getvalue()
+    clear_cache()
+    for category in (Category.REAL_TIME_SAFETY, Category.TRAFFIC):
+        offered = {spec.name for spec in conforming_templates(category)}
+        shipped = {INCIDENT_TEMPLATES[category]["name"], CLOSING_TEMPLATES[category]["name"]}
+        assert shipped <= offered  # each conforms to its guideline as shipped
+
+    # Again, after the Mayor's office edited one: nothing added, nothing overwritten.
+    edited = GuidelineTemplate.objects.get(name=INCIDENT_TEMPLATES[Category.TRAFFIC]["name"])
+    edited.text += " Thank you."
+    edited.save()
+    call_command("load_incident_templates", stdout=io.StringIO())
+    assert GuidelineTemplate.objects.count() == len(names)
+    edited.refresh_from_db()
+    assert edited.text.endswith(" Thank you.")
