@@ -43,6 +43,12 @@ def dashboard(request):
         )
     }
     context["my_recent"] = mine.order_by("-updated_at")[:5]
+    if user.has_role(Role.SUPERVISOR) or user.has_role(Role.MAYORS_OFFICE):
+        from review.oversight_models import ContentReport
+
+        context["reports_waiting"] = ContentReport.objects.awaiting(user).select_related(
+            "post", "channel"
+        )[:10]
     if user.has_role(Role.SUPERVISOR):
         context["awaiting_review"] = (
             Post.objects.awaiting_review().exclude(author=user).select_related("author")[:10]

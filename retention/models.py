@@ -93,6 +93,8 @@ class ArchiveRecord(models.Model):
         INCIDENT_UPDATE = "incident_update", "Incident update: source and verification (702.4.1)"
         INCIDENT_CLOSED = "incident_closed", "Incident closed, with its after-action timeline"
         POSTING_REQUEST = "posting_request", "Posting request (702.3)"
+        CONTENT_REPORT = "content_report", "Report of content (702.5)"
+        INVESTIGATION = "investigation", "Investigation of reported content (702.5)"
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     kind = models.CharField(max_length=30, choices=Kind.choices)
