@@ -358,6 +358,9 @@ def queue_text(report: ContentReport) -> str:
 GRACE = timedelta(minutes=5)
 RECENT_POSTS = 40
 IN_FLIGHT = [*Publication.IN_FLIGHT, Publication.Status.NEEDS_HUMAN]
+# Some platforms give times to the second (Facebook's created_time): a post made in the second
+# the channel was entered still counts as made after it.
+CLOCK_SLACK = timedelta(seconds=1)
 
 
 def watched_since(channel: Channel):
@@ -397,7 +400,7 @@ def check_channel_posts(channel_id: int) -> list[ContentReport]:
         if remote.created_at is not None:
             if remote.created_at > now - GRACE:
                 continue  # perhaps ours, its id not saved yet: the next round sees it
-            if since is not None and remote.created_at < since:
+            if since is not None and remote.created_at < since - CLOCK_SLACK:
                 continue
         publication = (
             Publication.objects.filter(channel=channel, remote_id=remote.remote_id)
