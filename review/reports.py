@@ -388,10 +388,11 @@ def check_channel_posts(channel_id: int) -> list[ContentReport]:
         log.warning("could not read %s back: %s", channel, getattr(exc, "message", exc))
         return []
     now, since = timezone.now(), watched_since(channel)
+    # Reported already, by CitySocial or by an employee who pasted its link: once is enough.
     already = set(
-        ContentReport.objects.filter(
-            channel=channel, source=ContentReport.Source.DETECTED
-        ).values_list("remote_id", flat=True)
+        ContentReport.objects.filter(channel=channel)
+        .exclude(remote_id="")
+        .values_list("remote_id", flat=True)
     )
     opened = []
     for remote in posts:

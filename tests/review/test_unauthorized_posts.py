@@ -19,7 +19,7 @@ from retention.archive import verify_chain
 from retention.models import ArchiveRecord
 from review import tasks
 from review.oversight_models import ContentReport
-from review.reports import GRACE, check_channel_posts
+from review.reports import GRACE, check_channel_posts, file_report
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +123,13 @@ def test_a_post_our_worker_is_still_sending_is_not_reported(city, fake_mastodon)
     fake_mastodon.post_as_account(post.body)
     Publication.objects.filter(pk=publication.pk).update(status=Publication.Status.NEEDS_HUMAN)
     assert not detect(city.mastodon).exists()
+
+
+def test_a_post_an_employee_already_reported_by_its_link_is_not_reported_again(city, fake_mastodon):
+    made = fake_mastodon.post_as_account("Posted in the app.")
+    file_report(by=city.staff, concern="unauthorized", reason="Who posted this?", link=made["url"])
+    assert not detect(city.mastodon).exists()
+    assert ContentReport.objects.count() == 1
 
 
 def test_a_post_made_just_now_waits_for_the_next_round(city, fake_mastodon):
