@@ -37,3 +37,33 @@ def send(*, subject: str, message: str, recipients: list[str]) -> bool:
         log.exception("could not send %r to %d recipient(s)", subject, len(recipients))
         return False
     return True
+
+
+def notify_content_reported(report) -> None:
+    """702.5: a report of content reaches the supervisor responsible for the channel, and the
+    channel's owner, by e-mail as well as in their queue."""
+    from review.reports import channel_supervisors, report_link_for
+
+    recipients = sorted({person.email for person in channel_supervisors(report) if person.email})
+    if not recipients:
+        return
+    if report.source == report.Source.DETECTED:
+        opening = (
+            f"CitySocial found {report.subject} on {report.channel} and opened a report of a "
+            "possibly unauthorized post (702.5(g)):"
+        )
+    else:
+        opening = (
+            f"{report.reported_by} reported {report.subject} as {report.get_concern_display()}:"
+        )
+    shown = f"\n\nWhat the platform shows:\n{report.remote_text}" if report.remote_text else ""
+    link = f"\nLink: {report.link}" if report.link else ""
+    send(
+        subject=f"Report of content (702.5): {report.subject}",
+        message=(
+            f"{opening}\n\n{report.reason}{shown}{link}\n\n"
+            "Under Policy 702.5 the supervisor ensures its removal from public view and "
+            f"investigates the cause. Open the report:\n{report_link_for(report)}\n"
+        ),
+        recipients=recipients,
+    )

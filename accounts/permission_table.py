@@ -222,6 +222,61 @@ TABLE: list[Rule] = [
         clause="702.5",
         note="a designee within the designation's scope",
     ),
+    # Reports of content: report, remove or dismiss, investigate (702.5)
+    rule(
+        "reports:new",
+        "Report content seen on a city channel, by its link",
+        SIGNED_IN,
+        clause="702.5",
+    ),
+    rule(
+        "reports:post",
+        "Report a post from its page",
+        {POSTER, DESIGNEE} | OVERSIGHT,
+        clause="702.5",
+        note="any employee once the post has gone out; before, whoever may see it",
+    ),
+    rule(
+        "reports:mine", "See the reports one made and where they stand", SIGNED_IN, clause="702.5"
+    ),
+    rule(
+        "reports:queue",
+        "See the reports of content sent to one",
+        {SUPERVISOR, MAYOR},
+        clause="702.5",
+        note="a supervisor the reports sent to them; the Mayor's office every report",
+    ),
+    rule(
+        "reports:detail",
+        "See a report, the content as archived, its decision and investigation",
+        {SUPERVISOR, MAYOR},
+        clause="702.5",
+        note="the supervisor it was sent to, or the Mayor's office",
+    ),
+    rule(
+        "reports:remove",
+        "Remove reported content from public view on every channel",
+        {SUPERVISOR, MAYOR},
+        "POST",
+        clause="702.5",
+        note="the supervisor it was sent to, or the Mayor's office; never the post's author",
+    ),
+    rule(
+        "reports:dismiss",
+        "Dismiss a report, with reasons",
+        {SUPERVISOR, MAYOR},
+        "POST",
+        clause="702.5",
+        note="the supervisor it was sent to, or the Mayor's office; never the post's author",
+    ),
+    rule(
+        "reports:investigation",
+        "Record and close the investigation of the cause",
+        {SUPERVISOR, MAYOR},
+        "POST",
+        clause="702.5",
+        note="the supervisor it was sent to, or the Mayor's office; never the post's author",
+    ),
     # Emergency stop (702.4.1; recorded under 702.7)
     rule(
         "posting:emergency",

@@ -47,6 +47,12 @@ def dashboard(request):
     context["compiling"] = Incident.objects.open().filter(
         appointments__person=user, appointments__removed_at__isnull=True
     )
+    if user.has_role(Role.SUPERVISOR) or user.has_role(Role.MAYORS_OFFICE):
+        from review.oversight_models import ContentReport
+
+        context["reports_waiting"] = ContentReport.objects.awaiting(user).select_related(
+            "post", "channel"
+        )[:10]
     if user.has_role(Role.SUPERVISOR):
         context["awaiting_review"] = (
             Post.objects.awaiting_review().exclude(author=user).select_related("author")[:10]

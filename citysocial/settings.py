@@ -372,6 +372,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "retention.tasks.fetch_platform_versions",
         "schedule": 300.0,
     },
+    # 702.5: read each channel's recent posts back; a post that did not come through
+    # CitySocial (or whose text was changed there) opens a report for its supervisor.
+    "detect-unauthorized-posts": {
+        "task": "review.tasks.detect_unauthorized_posts",
+        "schedule": 300.0,
+    },
+    # 702.5.1: ask each platform who may post or reply on the City's account.
+    "check-public-posting": {
+        "task": "review.tasks.check_public_posting",
+        "schedule": 21600.0,
+    },
     # 702.7: propose records due for destruction (never held ones) for the Clerk's approval.
     "propose-dispositions": {
         "task": "retention.tasks.propose_dispositions",

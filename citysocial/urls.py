@@ -24,6 +24,7 @@ urlpatterns = [
     path("people/", include("accounts.urls")),
     path("posts/", include("posting.urls")),
     path("review/", include("review.urls")),
+    path("reports/", include("review.report_urls")),
     path("checks/", include("review.check_urls")),
     path("guidelines/", include("review.guideline_urls")),
     path("archive/", include("retention.urls")),

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
+from review.reports import latest_public_posting_check
 
 from .credentials import has_secret, store_secret
 from .media_models import image_limits
@@ -59,7 +60,7 @@ def _require_channel_admin(user) -> None:
 @login_required
 def channel_list(request):
     _require_channel_admin(request.user)
-    channels = [(c, has_secret(c)) for c in Channel.objects.all()]
+    channels = [(c, has_secret(c), latest_public_posting_check(c)) for c in Channel.objects.all()]
     return render(request, "posting/channels.html", {"channels": channels})
 
 
@@ -91,6 +92,7 @@ def channel_detail(request, pk):
             "configured": has_secret(channel),
             "capabilities": channel.adapter.capabilities,
             "image_limits": image_limits(channel.adapter.capabilities),
+            "public_posting_check": latest_public_posting_check(channel),
         },
         status=400 if form.errors or settings_form.errors else 200,
     )

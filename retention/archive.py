@@ -499,3 +499,108 @@ def _take_down_channel(channel) -> dict:
 
 def _take_down_moment(moment) -> str | None:
     return moment.isoformat() if moment else None
+
+
+# --- Reports of content and their investigations (702.5) ---------------------------------
+def archive_content_report(report, event: str) -> ArchiveRecord:
+    """702.5, 702.7: a report of content as filed, and again as decided (removed or dismissed,
+    with the supervisor's reasons). What was reported is in it as it stood: the post's text,
+    or the link and the text the platform showed."""
+    from .models import ArchiveRecord
+
+    return append(
+        kind=ArchiveRecord.Kind.CONTENT_REPORT,
+        payload={"event": event, "content_report": _report_payload(report)},
+        post=report.post,
+        channel=report.channel,
+    )
+
+
+def archive_investigation(investigation) -> ArchiveRecord:
+    """702.5: the supervisor's investigation of the cause, as closed."""
+    from .models import ArchiveRecord
+
+    report = investigation.report
+    return append(
+        kind=ArchiveRecord.Kind.INVESTIGATION,
+        payload={
+            "investigation": {
+                "id": investigation.pk,
+                "investigator": _take_down_person(investigation.investigator),
+                "cause": investigation.cause,
+                "cause_label": investigation.get_cause_display(),
+                "findings": investigation.findings,
+                "corrective_actions": investigation.corrective_actions,
+                "resolution": investigation.resolution,
+                "opened_at": investigation.opened_at.isoformat(),
+                "closed_at": _take_down_moment(investigation.closed_at),
+            },
+            "content_report": _report_payload(report),
+        },
+        post=report.post,
+        channel=report.channel,
+    )
+
+
+def archive_unpublished_capture(report, *, platform_copy, note) -> ArchiveRecord:
+    """702.5, 702.7: a post that did not come through CitySocial, as it stood on the platform
+    just before it was removed. There is no publication of it: the channel and the report say
+    where it was."""
+    from .models import ArchiveRecord
+
+    return append(
+        kind=ArchiveRecord.Kind.CAPTURED_BEFORE_REMOVAL,
+        payload={
+            "content_report": _report_payload(report),
+            "channel": _take_down_channel(report.channel),
+            "remote_post": {"remote_id": report.remote_id, "url": report.link},
+            "platform_copy": platform_copy,
+            "platform_note": note,
+        },
+        channel=report.channel,
+    )
+
+
+def archive_unpublished_removal(report, *, by, answer: dict) -> ArchiveRecord:
+    """702.5, 702.7: that post was removed from the platform: who, why, when, what it said."""
+    from .models import ArchiveRecord
+
+    return append(
+        kind=ArchiveRecord.Kind.REMOVED,
+        payload={
+            "content_report": _report_payload(report),
+            "channel": _take_down_channel(report.channel),
+            "remote_post": {"remote_id": report.remote_id, "url": report.link},
+            "removed_by": _take_down_person(by),
+            "removed_at": timezone.now().isoformat(),
+            "platform_response": answer,
+        },
+        channel=report.channel,
+    )
+
+
+def _report_payload(report) -> dict:
+    post = report.post
+    return {
+        "id": report.pk,
+        "concern": report.concern,
+        "concern_label": report.get_concern_display(),
+        "source": report.source,
+        "state": report.state,
+        "reason": report.reason,
+        "reported_by": _take_down_person(report.reported_by) if report.reported_by else None,
+        "reported_at": report.reported_at.isoformat(),
+        "assigned_to": _take_down_person(report.assigned_to) if report.assigned_to else None,
+        "post": (
+            {"id": post.pk, "title": post.title, "body": post.body, "category": post.category}
+            if post
+            else None
+        ),
+        "channel": _take_down_channel(report.channel) if report.channel else None,
+        "link": report.link,
+        "remote_id": report.remote_id,
+        "remote_text": report.remote_text,
+        "decided_by": _take_down_person(report.decided_by) if report.decided_by else None,
+        "decided_at": _take_down_moment(report.decided_at),
+        "decision_note": report.decision_note,
+    }

@@ -118,6 +118,8 @@ class ArchiveRecord(models.Model):
         INCIDENT_CLOSED = "incident_closed", "Incident closed, with its after-action timeline"
         POSTING_REQUEST = "posting_request", "Posting request (702.3)"
         DRAFT_SET_ASIDE = "draft_set_aside", "Draft returned, rejected or withdrawn (transitory)"
+        CONTENT_REPORT = "content_report", "Report of content (702.5)"
+        INVESTIGATION = "investigation", "Investigation of reported content (702.5)"
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -142,6 +142,27 @@ DEFAULT_SERIES = [
         "categories": [],
     },
     {
+        "code": "OVERSIGHT",
+        "title": "Reports of content, investigations, and posts not made through CitySocial (702.5)",
+        "description": (
+            "Employees' reports of unauthorized or inappropriate content and the ones CitySocial "
+            "opens itself, each as filed and as decided (removed or dismissed, with reasons); "
+            "the supervisor's investigation of the cause (702.5); and posts found on a city "
+            "channel that did not come through CitySocial, captured before they were removed, "
+            "with their removal. Posts that did come through CitySocial keep their own series. "
+            "The annual review (702.6) reads these. No CORE series is cited here with "
+            "confidence: the City Clerk should confirm one (the posts themselves are social "
+            "networking posts, GS50-01-12). Until then they are kept for appraisal, never "
+            "destroyed automatically; the 6 years are a placeholder."
+        ),
+        "retention_years": 6,
+        "clock_event": "captured",
+        "final_action": "appraisal",
+        "authority": "To be confirmed by the City Clerk against CORE",
+        "record_kinds": ["content_report", "investigation", "captured_before_removal", "removed"],
+        "categories": [],
+    },
+    {
         "code": "RECORDS-CUSTODY",
         "title": "Custody of public records: requests, exports and certificates of destruction",
         "description": (

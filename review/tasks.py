@@ -29,3 +29,47 @@ def lapse_overdue_approvals() -> int:
                 recipients=[post.author.email],
             )
     return lapsed
+
+
+# --- Oversight (702.5, 702.5.1): one task per channel, so a slow platform delays only itself ---
+@shared_task(ignore_result=True)
+def detect_unauthorized_posts() -> int:
+    """Beat: read every active channel's recent posts back (702.5)."""
+    from posting.models import Channel
+
+    channels = list(Channel.objects.filter(is_active=True).values_list("pk", flat=True))
+    for channel_id in channels:
+        _enqueue(check_channel_posts, channel_id)
+    return len(channels)
+
+
+@shared_task(ignore_result=True)
+def check_channel_posts(channel_id: int) -> int:
+    from .reports import check_channel_posts as check
+
+    return len(check(channel_id))
+
+
+@shared_task(ignore_result=True)
+def check_public_posting() -> int:
+    """Beat: ask each active channel's platform who may post or reply there (702.5.1)."""
+    from posting.models import Channel
+
+    channels = list(Channel.objects.filter(is_active=True).values_list("pk", flat=True))
+    for channel_id in channels:
+        _enqueue(record_public_posting_check, channel_id)
+    return len(channels)
+
+
+@shared_task(ignore_result=True)
+def record_public_posting_check(channel_id: int) -> None:
+    from .reports import check_public_posting as check
+
+    check(channel_id)
+
+
+def _enqueue(task, channel_id: int) -> None:
+    try:
+        task.delay(channel_id)
+    except Exception:  # the broker's errors vary by transport; the next round asks again
+        log.exception("could not enqueue %s for channel %s", task.name, channel_id)

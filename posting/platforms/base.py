@@ -1,3 +1,5 @@
+import html
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -120,6 +122,17 @@ class RemotePost:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RemoteRef:
+    """A post on the platform known only by its id and link: one that did not come through
+    CitySocial (702.5), found by reading the account back or from a link an employee pasted.
+    The adapters' `fetch` and `delete` read only `remote_id` and `remote_url` of what they are
+    given, so a RemoteRef stands where a Publication would."""
+
+    remote_id: str
+    remote_url: str = ""
+
+
 @dataclass
 class Engagement:
     """The platform's own counts for one published post (702.6: the effectiveness of the
@@ -214,6 +227,24 @@ class Adapter:
         """Check the channel's credentials against the platform ("test connection")."""
         raise NotImplementedError
 
+    def same_text(self, approved: str, shown: str) -> bool:
+        """Whether the text the platform shows is the text that was approved (702.5: a post
+        edited on the platform after approval no longer is). Compared as the platform gives
+        text back: Unicode NFC, HTML entities undone, line ends and runs of space as one."""
+        return _plain(approved) == _plain(shown)
+
+    def remote_id_from_url(self, url: str) -> str:
+        """The platform's id of the post at `url` (a link an employee pasted), or ""."""
+        return ""
+
+    def fetch_remote(self, remote_id: str) -> dict[str, Any]:
+        """The platform's copy of a post known only by its id (702.5, 702.7)."""
+        return self.fetch(RemoteRef(remote_id))
+
+    def delete_remote(self, remote_id: str) -> None:
+        """Delete a post known only by its id: one that did not come through CitySocial."""
+        self.delete(RemoteRef(remote_id))
+
     def recent_posts(self, *, limit: int = 50) -> list[RemotePost]:
         """The account's most recent posts, newest first, replies included (702.5: posts that
         did not come through CitySocial are found by reading these back)."""
@@ -226,3 +257,8 @@ class Adapter:
     def reply_policy(self) -> ReplyPolicy:
         """What the platform says about public posting on the account (702.5.1)."""
         raise NotImplementedError
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFC", html.unescape(text or ""))
+    return " ".join(text.split())

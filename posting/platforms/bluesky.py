@@ -31,7 +31,16 @@ import requests
 from django.conf import settings
 
 from ..credentials import secret_for
-from .base import Adapter, Capabilities, Image, PlatformError, PublishResult, unreachable
+from .base import (
+    Adapter,
+    Capabilities,
+    Image,
+    PlatformError,
+    PublishResult,
+    RemotePost,
+    ReplyPolicy,
+    unreachable,
+)
 
 DEFAULT_SERVICE = "https://bsky.app"
 DEFAULT_PDS = "https://bsky.social"
@@ -41,6 +50,11 @@ MAX_GRAPHEMES = 300  # app.bsky.feed.post#text maxGraphemes
 MAX_IMAGES = 4  # app.bsky.embed.images maxLength
 MAX_IMAGE_BYTES = 1_000_000  # app.bsky.embed.images#image maxSize
 LANGS = ["en"]
+MAX_PAGE = 100  # getAuthorFeed and listRecords: limit 1-100
+POST_URL_RE = regex.compile(r"/profile/([^/]+)/post/([234567a-z]{13})/?$")
+# Thread gate rules (app.bsky.feed.threadgate#allow): an empty list lets nobody reply; only a
+# mention rule lets only the accounts the post mentions reply (the City's posts mention nobody).
+MENTION_RULE = "app.bsky.feed.threadgate#mentionRule"
 
 # base32-sortable, the TID alphabet (atproto.com/specs/tid).
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
@@ -501,6 +515,108 @@ class BlueskyAdapter(Adapter):
             )
         return found
 
+    # --- Reading the account back (702.5, 702.5.1) -------------------------------------
+    def remote_id_from_url(self, url: str) -> str:
+        match = POST_URL_RE.search((url or "").split("?")[0])
+        if not match:
+            return ""
+        actor, rkey = match.group(1), match.group(2)
+        if not actor.startswith("did:"):
+            identifier, _ = self._credentials()
+            if actor.lower().lstrip("@") != identifier.lower().lstrip("@"):
+                return ""
+            actor = self._did()
+        return f"at://{actor}/{POST}/{rkey}"
+
+    def _author_feed(self, limit: int) -> list[dict[str, Any]]:
+        """`app.bsky.feed.getAuthorFeed` (posts and replies): the account's own posts only;
+        a repost of someone else's post is theirs, not the City's words."""
+        did = self._did()
+        answer = self._xrpc(
+            "GET",
+            "app.bsky.feed.getAuthorFeed",
+            what="the account's recent posts",
+            params={"actor": did, "limit": min(limit, MAX_PAGE), "filter": "posts_with_replies"},
+        ).json()
+        posts = []
+        for item in answer.get("feed") or []:
+            post = item.get("post") if isinstance(item, dict) else None
+            if not isinstance(post, dict) or (post.get("author") or {}).get("did") != did:
+                continue
+            if not str((item.get("reason") or {}).get("$type", "")).endswith("reasonRepost"):
+                posts.append(post)
+        return posts
+
+    def recent_posts(self, *, limit: int = 50) -> list:
+        posts = []
+        for post in self._author_feed(limit):
+            record = post.get("record") or {}
+            created = record.get("createdAt") or post.get("indexedAt")
+            posts.append(
+                RemotePost(
+                    remote_id=post["uri"],
+                    text=str(record.get("text") or ""),
+                    created_at=_moment(created),
+                    url=self._post_url(post["uri"]),
+                    is_reply=bool(record.get("reply")),
+                    raw=post,
+                )
+            )
+        return posts
+
+    def _threadgates(self) -> dict[str, Any]:
+        """The repo's thread gates (`com.atproto.repo.listRecords`), by the post they gate."""
+        answer = self._xrpc(
+            "GET",
+            "com.atproto.repo.listRecords",
+            auth=False,
+            what="the reply restrictions",
+            params={"repo": self._did(), "collection": THREADGATE, "limit": MAX_PAGE},
+        ).json()
+        gates = {}
+        for record in answer.get("records") or []:
+            value = record.get("value") if isinstance(record, dict) else None
+            if isinstance(value, dict) and value.get("post"):
+                gates[value["post"]] = value
+        return gates
+
+    def reply_policy(self) -> ReplyPolicy:
+        """Each recent post of the City's own (not its replies: the thread's first post's gate
+        governs a thread) must carry a thread gate that lets nobody from the public reply."""
+        posts = [p for p in self._author_feed(MAX_PAGE) if not (p.get("record") or {}).get("reply")]
+        if not posts:
+            return ReplyPolicy(
+                prevented=None,
+                detail="No posts on the account to check yet. Every post CitySocial makes goes "
+                "out with a thread gate that lets nobody reply (702.5.1).",
+            )
+        gates = self._threadgates()
+        open_posts = []
+        for post in posts:
+            gate = gates.get(post["uri"])
+            allow = gate.get("allow") if gate else None
+            closed = allow is not None and all(
+                isinstance(rule, dict) and rule.get("$type") == MENTION_RULE for rule in allow
+            )
+            if not closed:
+                open_posts.append(self._post_url(post["uri"]))
+        raw = {"checked": len(posts), "open": open_posts}
+        if open_posts:
+            shown = ", ".join(open_posts[:3]) + (" and others" if len(open_posts) > 3 else "")
+            return ReplyPolicy(
+                prevented=False,
+                detail=f"{len(open_posts)} of the last {len(posts)} posts let the public reply "
+                f"(no thread gate that closes replies): {shown}. Add a gate that allows no "
+                "replies, or take them down (702.5.1).",
+                raw=raw,
+            )
+        return ReplyPolicy(
+            prevented=True,
+            detail=f"Each of the last {len(posts)} posts has a thread gate that lets nobody "
+            "from the public reply (702.5.1).",
+            raw=raw,
+        )
+
     def verify_credentials(self) -> dict:
         """Sign in afresh and ask `com.atproto.server.getSession` who we are."""
         self._session(fresh=True)
@@ -508,6 +624,14 @@ class BlueskyAdapter(Adapter):
 
 
 # --- Helpers ---------------------------------------------------------------------------
+def _moment(value) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _pds_endpoint(session: dict[str, Any]) -> str | None:
     """The account's PDS from the DID document in the session, when the server sent one."""
     doc = session.get("didDoc")

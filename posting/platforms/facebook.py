@@ -24,12 +24,22 @@ import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 from django.conf import settings
 
 from ..credentials import secret_for
-from .base import Adapter, Capabilities, Image, PlatformError, PublishResult, unreachable
+from .base import (
+    Adapter,
+    Capabilities,
+    Image,
+    PlatformError,
+    PublishResult,
+    RemotePost,
+    ReplyPolicy,
+    unreachable,
+)
 
 DEFAULT_BASE = "https://graph.facebook.com/v21.0"
 MAX_MESSAGE = 63206  # the longest a Page post's message may be
@@ -51,6 +61,7 @@ USAGE_HEADERS = ("X-Business-Use-Case-Usage", "X-Page-Usage", "X-App-Usage")
 USAGE_KEYS = ("call_count", "total_cputime", "total_time")
 SLOW_FROM = 75.0  # percent of a usage budget from which the channel is slowed
 DUPLICATE_CODE = 506  # "Duplicate status message"
+POST_PATH_RE = re.compile(r"^/([^/]+)/posts/(\d+)/?$")
 URL_RE = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?')\]]", re.IGNORECASE)
 
 
@@ -308,11 +319,69 @@ class FacebookAdapter(Adapter):
             "GET", f"/{publication.remote_id}", what="the post", params={"fields": FIELDS}
         )
 
+    # --- Reading the Page back (702.5, 702.5.1) ---------------------------------------
+    def remote_id_from_url(self, url: str) -> str:
+        """A Page post's id is "{page-id}_{post-id}": from a permalink
+        (/{page}/posts/{post-id}) or a story link (?story_fbid=...&id=...)."""
+        parts = urlsplit(url or "")
+        query = parse_qs(parts.query)
+        if query.get("story_fbid") and query.get("id"):
+            return f"{query['id'][0]}_{query['story_fbid'][0]}"
+        match = POST_PATH_RE.match(parts.path)
+        if not match:
+            return ""
+        page = match.group(1) if match.group(1).isdigit() else self._page_id()
+        return f"{page}_{match.group(2)}"
+
+    def recent_posts(self, *, limit: int = 50) -> list:
+        """`GET /{page-id}/posts`: what the Page itself posted, newest first (the feed edge
+        would add what visitors posted on the Page)."""
+        answer = self._call(
+            "GET",
+            f"/{self._page_id()}/posts",
+            what="the Page's recent posts",
+            params={"fields": FIELDS, "limit": min(limit, 100)},
+        )
+        return [
+            RemotePost(
+                remote_id=str(post["id"]),
+                text=str(post.get("message") or ""),
+                created_at=_moment(post.get("created_time")),
+                url=post.get("permalink_url") or f"https://www.facebook.com/{post['id']}",
+                raw=post,
+            )
+            for post in answer.get("data") or []
+            if isinstance(post, dict) and post.get("id")
+        ]
+
+    def reply_policy(self) -> ReplyPolicy:
+        """The Graph API offers no setting that closes comments on a Page's posts: the Page is
+        asked only to show that the token still speaks for it."""
+        page = self.verify_credentials()
+        return ReplyPolicy(
+            prevented=False,
+            detail=(
+                f"Facebook cannot turn comments off on the posts of the Page "
+                f"“{page.get('name') or page.get('id')}” through its API: the public can comment. "
+                "Comments are moderated under the City's comment policy, and visitor posts are "
+                "turned off in the Page's settings by hand (702.5.1)."
+            ),
+            raw={"page": {"id": page.get("id"), "name": page.get("name")}},
+        )
+
     def verify_credentials(self) -> dict:
         """The Page the token speaks for: its id and name."""
         return self._call(
             "GET", f"/{self._page_id()}", what="the Page check", params={"fields": "id,name,link"}
         )
+
+
+def _moment(value) -> datetime | None:
+    """Graph API times: "2026-03-01T17:04:05+0000"."""
+    try:
+        return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return None
 
 
 # --- Errors ------------------------------------------------------------------------------

@@ -24,7 +24,18 @@ import requests
 from django.conf import settings
 
 from ..credentials import secret_for
-from .base import Adapter, Capabilities, PlatformError, PublishResult, unreachable
+from .base import (
+    Adapter,
+    Capabilities,
+    PlatformError,
+    PublishResult,
+    RemotePost,
+    ReplyPolicy,
+    unreachable,
+)
+
+MAX_STATUSES_PER_PAGE = 40  # GET /api/v1/accounts/:id/statuses: "Max 40 statuses"
+STATUS_URL_RE = re.compile(r"/@[^/]+/(\d+)/?$")
 
 # Mastodon counts every URL as 23 characters and a remote mention by its
 # local part only (app/validators/status_length_validator.rb). A URL does not
@@ -60,6 +71,39 @@ def _url_placeholder(match: re.Match) -> str:
             break
         end -= 1
     return "x" * URL_WEIGHT + url[end:]
+
+
+class _StatusText(HTMLParser):
+    """A status's `content` (HTML) back to the words a reader sees: paragraphs and line breaks
+    kept, every tag dropped. A link's text is kept whole, including the parts Mastodon hides
+    (`<span class="invisible">https://</span>`), so that it compares with what was sent."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "p" and self.parts:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def status_text(content: str) -> str:
+    parser = _StatusText()
+    parser.feed(content or "")
+    parser.close()
+    return "".join(parser.parts).strip()
+
+
+def _moment(value) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -259,6 +303,58 @@ class MastodonAdapter(Adapter):
             "GET", "/api/v1/accounts/verify_credentials", headers=self._headers()
         ).json()
 
+    def _account_id(self) -> str:
+        if getattr(self, "_account", None) is None:
+            self._account = self.verify_credentials()
+        return str(self._account["id"])
+
+    def remote_id_from_url(self, url: str) -> str:
+        match = STATUS_URL_RE.search((url or "").split("?")[0])
+        return match.group(1) if match else ""
+
+    def recent_posts(self, *, limit: int = 50) -> list:
+        """GET /api/v1/accounts/:id/statuses, newest first, replies included, boosts left out
+        (a boost is someone else's post shared, not the City's words)."""
+        statuses = self._call(
+            "GET",
+            f"/api/v1/accounts/{self._account_id()}/statuses",
+            headers=self._headers(),
+            params={"limit": min(limit, MAX_STATUSES_PER_PAGE), "exclude_reblogs": "true"},
+        ).json()
+        return [
+            RemotePost(
+                remote_id=str(status["id"]),
+                text=status_text(status.get("content") or ""),
+                created_at=_moment(status.get("created_at")),
+                url=status.get("url") or "",
+                is_reply=bool(status.get("in_reply_to_id")),
+                raw=status,
+            )
+            for status in statuses
+            if isinstance(status, dict) and not status.get("reblog")
+        ]
+
+    def reply_policy(self) -> ReplyPolicy:
+        """Mastodon's API has no setting that closes replies: the account is asked only to show
+        that it is there and how it posts by default."""
+        account = self.verify_credentials()
+        self._account = account
+        privacy = (account.get("source") or {}).get("privacy", "public")
+        return ReplyPolicy(
+            prevented=False,
+            detail=(
+                f"Mastodon cannot turn replies off through its API: anyone can reply to the "
+                f"City's public posts on @{account.get('acct') or account.get('username')} "
+                f"(posts are {privacy} by default). Replies are moderated under the City's "
+                "comment policy (702.5.1)."
+            ),
+            raw={
+                "acct": account.get("acct"),
+                "locked": account.get("locked"),
+                "default_privacy": privacy,
+            },
+        )
+
 
 # --- Reading statuses back ---------------------------------------------------------
 class _ContentText(HTMLParser):
@@ -303,6 +399,8 @@ def _created(status: dict) -> datetime:
     except ValueError:
         return datetime.now(UTC)  # no time: count it as recent, so that it is looked at
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _filename(mime_type: str) -> str:
     """A name for the multipart part; Mastodon reads the type from the content anyway."""
     return "image." + {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif"}.get(

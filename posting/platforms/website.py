@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from .base import Adapter, Capabilities, PublishResult
+from .base import Adapter, Capabilities, PlatformError, PublishResult, RemotePost, ReplyPolicy
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 
@@ -50,3 +50,38 @@ class WebsiteAdapter(Adapter):
                 for image in post.images.in_order()
             ],
         }
+
+    def recent_posts(self, *, limit: int = 50) -> list[RemotePost]:
+        """What the news page lists: the city's own published publications, newest first.
+        Nothing reaches the website except through CitySocial, so these always match."""
+        from ..models import Publication
+
+        published = (
+            Publication.objects.filter(channel=self.channel, status=Publication.Status.PUBLISHED)
+            .select_related("post")
+            .order_by("-published_at", "-pk")[:limit]
+        )
+        return [
+            RemotePost(
+                remote_id=p.remote_id,
+                text=p.post.body,
+                created_at=p.published_at,
+                url=p.remote_url,
+                raw={"title": p.post.title, "publication": p.pk},
+            )
+            for p in published
+        ]
+
+    def reply_policy(self) -> ReplyPolicy:
+        return ReplyPolicy(
+            prevented=True,
+            detail="The City website has no comments and accepts no posts from the public: "
+            "CitySocial serves its news page and feed itself (702.5.1).",
+        )
+
+    def delete_remote(self, remote_id: str) -> None:
+        raise PlatformError(
+            "The City website shows only posts published through CitySocial; take the post "
+            "down from its own page.",
+            permanent=True,
+        )

@@ -39,7 +39,15 @@ import requests
 from django.conf import settings
 
 from ..credentials import secret_for
-from .base import Adapter, Capabilities, PlatformError, PublishResult, unreachable
+from .base import (
+    Adapter,
+    Capabilities,
+    PlatformError,
+    PublishResult,
+    RemotePost,
+    ReplyPolicy,
+    unreachable,
+)
 
 DEFAULT_BASE = "https://api.x.com"
 DEFAULT_WEB = "https://x.com"
@@ -78,6 +86,11 @@ GENERIC_TLDS = frozenset(GENERIC_TLD_WORDS.split())
 SPECIAL_CCTLDS = frozenset({"co", "tv"})  # a bare "name.co" is a link without a path
 URL_END_CHARS = frozenset("=_#/-+&")
 
+# Reply settings under which the public cannot reply (702.5.1): only accounts the post mentions,
+# or only accounts the City follows. "everyone", "subscribers" and "verified" let the public in.
+CLOSED_REPLY_SETTINGS = frozenset({"mentionedUsers", "following"})
+STATUS_URL_RE = re.compile(r"/status(?:es)?/(\d{1,19})/?$")
+TIMELINE_FIELDS = "created_at,text,reply_settings,in_reply_to_user_id,referenced_tweets"
 PROBLEM_NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 
 MAX_IMAGES = 4  # "up to 4 photos, 1 animated GIF or 1 video" on a post
@@ -395,9 +408,90 @@ class XAdapter(Adapter):
             )
         return answer.get("data") or answer
 
+    # --- Reading the account back (702.5, 702.5.1) -------------------------------------
+    def same_text(self, approved: str, shown: str) -> bool:
+        """X gives text back with links shortened to t.co and &, <, > escaped."""
+        return comparable(approved) == comparable(shown)
+
+    def remote_id_from_url(self, url: str) -> str:
+        match = STATUS_URL_RE.search((url or "").split("?")[0])
+        return match.group(1) if match else ""
+
+    def _timeline(self, limit: int) -> list[dict[str, Any]]:
+        """`GET /2/users/:id/tweets` (max_results 5-100), retweets left out: a retweet is
+        someone else's post shared, not the City's words."""
+        answer = self._call(
+            "GET",
+            f"/2/users/{self._user()['id']}/tweets",
+            what="the account's recent posts",
+            params={
+                "max_results": max(5, min(limit, 100)),
+                "tweet.fields": TIMELINE_FIELDS,
+                "exclude": "retweets",
+            },
+        )
+        return [post for post in answer.get("data") or [] if isinstance(post, dict)]
+
+    def recent_posts(self, *, limit: int = 50) -> list:
+        return [
+            RemotePost(
+                remote_id=str(post["id"]),
+                text=html.unescape(str(post.get("text") or "")),
+                created_at=_moment(post.get("created_at")),
+                url=self._post_url(str(post["id"])),
+                is_reply=any(
+                    ref.get("type") == "replied_to" for ref in post.get("referenced_tweets") or []
+                ),
+                raw=post,
+            )
+            for post in self._timeline(limit)[:limit]
+        ]
+
+    def reply_policy(self) -> ReplyPolicy:
+        """The reply setting of each recent post, as X reports it."""
+        posts = self._timeline(100)
+        if not posts:
+            return ReplyPolicy(
+                prevented=None,
+                detail="No posts on the account to check yet. Every post CitySocial makes goes "
+                "out with replies limited to the accounts it mentions (702.5.1).",
+            )
+        open_posts = [
+            post for post in posts if post.get("reply_settings") not in CLOSED_REPLY_SETTINGS
+        ]
+        raw = {
+            "checked": len(posts),
+            "open": {str(p["id"]): p.get("reply_settings") or "unknown" for p in open_posts},
+        }
+        if open_posts:
+            shown = ", ".join(
+                f"{self._post_url(str(p['id']))} ({p.get('reply_settings') or 'not given'})"
+                for p in open_posts[:3]
+            )
+            return ReplyPolicy(
+                prevented=False,
+                detail=f"{len(open_posts)} of the last {len(posts)} posts let the public reply: "
+                f"{shown}. Posts from CitySocial limit replies to the accounts they mention; "
+                "change the others on X or take them down (702.5.1).",
+                raw=raw,
+            )
+        return ReplyPolicy(
+            prevented=True,
+            detail=f"Each of the last {len(posts)} posts limits replies to the accounts it "
+            "mentions or the City follows: the public cannot reply (702.5.1).",
+            raw=raw,
+        )
+
     def verify_credentials(self) -> dict:
         self._me = None
         return self._user()
+
+
+def _moment(value) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 # --- Errors ------------------------------------------------------------------------------

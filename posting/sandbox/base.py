@@ -2,6 +2,12 @@
 request log, the fault controls (fail, drop, latency, reset), the ``/_sandbox/`` control
 surface, the response writer and the small HTML pages. Standard library only.
 
+``POST /_sandbox/external_post`` ``{"text": ...}`` makes a post on the account directly, as
+someone who got hold of its password would in the platform's own app (it did not come through
+CitySocial; the answer's ``post`` is the post as the API shows it), and ``POST /_sandbox/edit``
+``{"id": ..., "text": ...}`` changes a live post's text the same way (702.5: what the
+unauthorized-post detection must find).
+
 Each fake (mastodon.py, bluesky.py, facebook.py, x.py) subclasses :class:`SandboxServer`
 and :class:`SandboxHandler` and keeps everything that is particular to its platform.
 """
@@ -271,6 +277,24 @@ class SandboxServer:
     def state(self) -> dict[str, Any]:
         raise NotImplementedError
 
+    # --- Posts made on the account, not through the API client (702.5) -------------
+    def post_as_account(self, text: str, **options) -> dict[str, Any]:
+        """Make a post on the account directly, as whoever holds its password would in the
+        platform's own app: it did not come through CitySocial. Answers the post as the API
+        shows it."""
+        raise NotImplementedError
+
+    def edit_post(self, post_id: str, text: str) -> None:
+        """Change a live post's text, as the platform's own app would."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _external_text(text: Any) -> str:
+        text = str(text or "")
+        if not text.strip():
+            raise ValueError("Give the post some text.")
+        return text
+
     # --- Control surface over HTTP ------------------------------------------------
     def _control_not_found(self) -> Answer:
         return Answer(404, {"error": "Not found"})
@@ -298,6 +322,12 @@ class SandboxServer:
                 self.set_latency(body.get("seconds", 0))
             elif action == "reset":
                 self.reset()
+            elif action == "external_post":
+                options = {k: v for k, v in body.items() if k != "text"}
+                made = self.post_as_account(self._external_text(body.get("text")), **options)
+                return Answer(200, {**self.state(), "post": made})
+            elif action == "edit":
+                self.edit_post(str(body.get("id") or ""), self._external_text(body.get("text")))
             elif not self._control(action, body):
                 return self._control_not_found()
         except (TypeError, ValueError) as exc:

@@ -21,6 +21,10 @@ What it follows (atproto.com/specs/xrpc, docs.bsky.app, the com.atproto lexicons
   uploaded blob of at most 1,000,000 bytes. Record keys of posts and thread gates must be TIDs;
   a thread gate must name a post of the same repo with the same key. Creating a record where
   one exists fails as the real repository does (500).
+* ``GET /xrpc/com.atproto.repo.listRecords`` (``repo``, ``collection``, ``limit`` 1-100,
+  ``cursor``, ``reverse``) and ``GET /xrpc/app.bsky.feed.getAuthorFeed`` (``actor``, ``limit``,
+  ``filter``; feedViewPost items with each post's thread gate view), as the PDS answers them
+  (the second proxied to the AppView).
 * Errors are ``{"error": "...", "message": "..."}``; every ``/xrpc/`` answer carries
   ``RateLimit-Limit``, ``RateLimit-Remaining``, ``RateLimit-Reset`` (epoch seconds) and
   ``RateLimit-Policy`` (3000 requests per 5 minutes; createSession 30 per 5 minutes), and going
@@ -420,6 +424,8 @@ class FakeBluesky(SandboxServer):
         queries = {
             "com.atproto.server.getSession": self._get_session,
             "com.atproto.repo.getRecord": self._get_record,
+            "com.atproto.repo.listRecords": self._list_records,
+            "app.bsky.feed.getAuthorFeed": self._author_feed,
         }
         if nsid in procedures:
             if method != "POST":
@@ -488,6 +494,125 @@ class FakeBluesky(SandboxServer):
         if record is None:
             return _xrpc_error(400, f"Could not locate record: {uri}", "RecordNotFound")
         return _Answer(200, {"uri": uri, "cid": record["cid"], "value": record["value"]})
+
+    @staticmethod
+    def _limit(query: dict) -> int | None:
+        try:
+            limit = int(query.get("limit") or 50)
+        except ValueError:
+            return None
+        return limit if 1 <= limit <= 100 else None
+
+    def _list_records(self, headers, query: dict) -> _Answer:
+        """com.atproto.repo.listRecords: a collection's records by record key, newest first
+        (`reverse=true`: oldest first), `cursor` the last key of the page."""
+        repo, collection = query.get("repo"), query.get("collection")
+        if not repo or not collection:
+            return _xrpc_error(400, 'Params must have the properties "repo", "collection"')
+        if not self._repo_ok(repo):
+            return _xrpc_error(400, f"Could not find repo: {repo}")
+        limit = self._limit(query)
+        if limit is None:
+            return _xrpc_error(400, "limit must be an integer from 1 to 100")
+        reverse = str(query.get("reverse") or "").lower() == "true"
+        cursor = query.get("cursor")
+        with self._lock:
+            records = [copy.deepcopy(r) for (c, _), r in self._records.items() if c == collection]
+        records.sort(key=lambda r: r["rkey"], reverse=not reverse)
+        if cursor:
+            records = [
+                r for r in records if (r["rkey"] > cursor if reverse else r["rkey"] < cursor)
+            ]
+        page = records[:limit]
+        body: dict[str, Any] = {
+            "records": [{"uri": r["uri"], "cid": r["cid"], "value": r["value"]} for r in page]
+        }
+        if len(records) > limit:
+            body["cursor"] = page[-1]["rkey"]
+        return _Answer(200, body)
+
+    def _author_feed(self, headers, query: dict) -> _Answer:
+        """app.bsky.feed.getAuthorFeed (served by the AppView; the PDS proxies it): the
+        account's posts as feedViewPost items, newest first. The sandbox holds no reposts."""
+        actor = str(query.get("actor") or "").lstrip("@")
+        if not actor:
+            return _xrpc_error(400, 'Params must have the property "actor"')
+        if actor not in {self.did, self.handle}:
+            return _xrpc_error(400, "Profile not found", "InvalidRequest")
+        limit = self._limit(query)
+        if limit is None:
+            return _xrpc_error(400, "limit must be an integer from 1 to 100")
+        no_replies = query.get("filter") == "posts_no_replies"
+        posts = [p for p in reversed(self.posts) if not (no_replies and p["value"].get("reply"))]
+        posts.sort(key=lambda p: (p["indexed"], p["rkey"]), reverse=True)
+        cursor = query.get("cursor")
+        if cursor:
+            posts = [p for p in posts if p["indexed"] < cursor]
+        page = posts[:limit]
+        body: dict[str, Any] = {"feed": [{"post": self._post_view(p)} for p in page]}
+        if len(posts) > limit:
+            body["cursor"] = page[-1]["indexed"]
+        return _Answer(200, body)
+
+    def _post_view(self, post: dict[str, Any]) -> dict[str, Any]:
+        """app.bsky.feed.defs#postView, with the thread gate's view when the post has one."""
+        view: dict[str, Any] = {
+            "uri": post["uri"],
+            "cid": post["cid"],
+            "author": {"did": self.did, "handle": self.handle, "displayName": self.display_name},
+            "record": post["value"],
+            "replyCount": 0,
+            "repostCount": 0,
+            "likeCount": 0,
+            "quoteCount": 0,
+            "indexedAt": post["indexed"],
+        }
+        with self._lock:
+            gate = self._records.get((THREADGATE, post["rkey"]))
+        if gate is not None:
+            view["threadgate"] = {"uri": gate["uri"], "cid": gate["cid"], "record": gate["value"]}
+        return view
+
+    # --- Posts made in the Bluesky app, not through CitySocial (702.5) -----------------
+    def post_as_account(self, text: str, *, allow: list | None = None) -> dict[str, Any]:
+        """A post made in the Bluesky app. The app adds no thread gate unless asked: `allow`
+        (a list of app.bsky.feed.threadgate rules, [] for nobody) adds one."""
+        if graphemes(text) > MAX_GRAPHEMES:
+            raise ValueError(f"Bluesky posts hold at most {MAX_GRAPHEMES} graphemes.")
+        rkey = _tid_now()
+        record = {"$type": POST, "text": text, "createdAt": _iso(_now()), "langs": ["en"]}
+        uri = f"at://{self.did}/{POST}/{rkey}"
+        with self._lock:
+            self._records[(POST, rkey)] = {
+                "uri": uri,
+                "cid": _cid(record),
+                "rkey": rkey,
+                "value": record,
+                "indexed": _iso(_now()),
+            }
+            if allow is not None:
+                gate = {"$type": THREADGATE, "post": uri, "allow": list(allow)}
+                gate["createdAt"] = record["createdAt"]
+                self._records[(THREADGATE, rkey)] = {
+                    "uri": f"at://{self.did}/{THREADGATE}/{rkey}",
+                    "cid": _cid(gate),
+                    "rkey": rkey,
+                    "value": gate,
+                    "indexed": _iso(_now()),
+                }
+            return self._post_view(self._records[(POST, rkey)])
+
+    def edit_post(self, post_id: str, text: str) -> None:
+        """com.atproto.repo.putRecord of the post with new text (what "edit" means on a
+        repo): a new cid under the same key. `post_id` is the at:// uri or the record key."""
+        rkey = post_id.rstrip("/").rsplit("/", 1)[-1]
+        with self._lock:
+            post = self._records.get((POST, rkey))
+            if post is None:
+                raise ValueError(f"No post {post_id}.")
+            value = {**post["value"], "text": text}
+            value.pop("facets", None)
+            post.update(value=value, cid=_cid(value))
 
     def _create_record(self, headers, body: dict) -> _Answer:
         refused = self._check_token(headers, "com.atproto.access")

@@ -404,6 +404,22 @@ class FakeFacebook(SandboxServer):
             post = self._store_post(message, str(link) if link else None, photos)
         return _Answer(200, {"id": post["id"]})
 
+    # --- Posts made in Facebook itself, not through CitySocial (702.5) -----------------
+    def post_as_account(self, text: str) -> dict[str, Any]:
+        """A post made on the Page in Facebook itself, by whoever holds a Page role."""
+        if len(text) > MAX_MESSAGE:
+            raise ValueError(f"A Page post's message holds at most {MAX_MESSAGE} characters.")
+        with self._lock:
+            return copy.deepcopy(self._store_post(text, None, []))
+
+    def edit_post(self, post_id: str, text: str) -> None:
+        """POST /{post-id} with a new message, as Facebook's editor does."""
+        with self._lock:
+            post = self._posts.get(post_id)
+            if post is None:
+                raise ValueError(f"No post {post_id}.")
+            post.update(message=text, updated_time=_fb_time(datetime.now(UTC)))
+
     def _create_photo(self, params: dict) -> _Answer:
         source, url = params.get("source"), params.get("url")
         if not isinstance(source, bytes) and not url:

@@ -443,7 +443,7 @@ class FakeMastodon(SandboxServer):
             "replies_count": 0,
             "reblogs_count": 0,
             "favourites_count": 0,
-            "edited_at": None,
+            "edited_at": _iso_ms(record["edited"]) if record.get("edited") else None,
         }
         if authed:  # only for a signed-in viewer (REST::StatusSerializer)
             entity.update(
@@ -747,6 +747,40 @@ class FakeMastodon(SandboxServer):
             return None
         return media["data"], media["mime_type"]
 
+    def post_as_account(
+        self, text: str, *, in_reply_to_id: str | None = None, visibility: str = "public"
+    ) -> dict[str, Any]:
+        """A status made in Mastodon's own web app, with no API client of ours (702.5)."""
+        if visibility not in VISIBILITIES:
+            raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}")
+        now = _now()
+        with self._lock:
+            if in_reply_to_id is not None and _to_int(in_reply_to_id) not in self._statuses:
+                raise ValueError(f"No status {in_reply_to_id} to reply to.")
+            record = {
+                "id": self._next_id(now),
+                "created": now,
+                "text": text,
+                "content": format_content(text, self.base_url),
+                "spoiler_text": "",
+                "sensitive": False,
+                "visibility": visibility,
+                "language": "en",
+                "in_reply_to_id": str(in_reply_to_id) if in_reply_to_id is not None else None,
+                "application": "Web",
+                "tags": [],
+            }
+            self._statuses[record["id"]] = record
+            return self._entity(record, authed=True)
+
+    def edit_post(self, post_id: str, text: str) -> None:
+        """PUT /api/v1/statuses/:id as the web app does it: new text, `edited_at` set."""
+        with self._lock:
+            record = self._statuses.get(_to_int(post_id))
+            if record is None:
+                raise ValueError(f"No status {post_id}.")
+            record.update(text=text, content=format_content(text, self.base_url), edited=_now())
+
     def _find(self, raw_id: str, auth: bool | None) -> dict[str, Any] | None:
         with self._lock:
             record = self._statuses.get(_to_int(raw_id))
@@ -778,11 +812,14 @@ class FakeMastodon(SandboxServer):
         max_id, since_id, min_id = (
             _to_int(params.get(name)) for name in ("max_id", "since_id", "min_id")
         )
+        # The sandbox has no boosts, so exclude_reblogs leaves everything in.
+        no_replies = str(params.get("exclude_replies") or "").lower() in {"1", "true"}
         with self._lock:
             records = [
                 r
                 for r in self._statuses.values()
                 if (auth or r["visibility"] in {"public", "unlisted"})
+                and not (no_replies and r["in_reply_to_id"])
                 and (max_id is None or r["id"] < max_id)
                 and (since_id is None or r["id"] > since_id)
                 and (min_id is None or r["id"] > min_id)

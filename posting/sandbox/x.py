@@ -525,7 +525,8 @@ class FakeX(SandboxServer):
 
     @staticmethod
     def _fields(post: dict[str, Any], query: dict) -> dict[str, Any]:
-        data = {"id": post["id"], "text": post["text"], "edit_history_tweet_ids": [post["id"]]}
+        history = list(post.get("edit_history") or [post["id"]])
+        data = {"id": post["id"], "text": post["text"], "edit_history_tweet_ids": history}
         for name in (query.get("tweet.fields") or "").split(","):
             if name in post and name not in data and name != "submitted_text":
                 data[name] = post[name]
@@ -730,6 +731,47 @@ class FakeX(SandboxServer):
             return invalid
         return None
 
+    # --- Posts made in X itself, not through CitySocial (702.5) ---------------------------
+    def _new_id(self) -> str:
+        self._last_id = max(self._last_id + 1, int(time.time() * 1000) << 22)
+        return str(self._last_id)
+
+    def post_as_account(self, text: str, *, reply_settings: str = "everyone") -> dict[str, Any]:
+        """A post made in X's own app; the app's default lets everyone reply."""
+        if reply_settings not in (*REPLY_SETTINGS, "everyone"):
+            raise ValueError(f"reply_settings must be everyone or one of {REPLY_SETTINGS}")
+        if weighted_length(text) > MAX_WEIGHTED:
+            raise ValueError("An X post holds at most 280 weighted characters.")
+        with self._lock:
+            post_id = self._new_id()
+            self._posts[post_id] = {
+                "id": post_id,
+                "text": _tco(unicodedata.normalize("NFC", text)),
+                "submitted_text": text,
+                "created_at": _iso(datetime.now(UTC)),
+                "author_id": self.user_id,
+                "conversation_id": post_id,
+                "reply_settings": reply_settings,
+            }
+            return self._fields(self._posts[post_id], {"tweet.fields": "created_at,reply_settings"})
+
+    def edit_post(self, post_id: str, text: str) -> None:
+        """An edit on X makes a new version with an id of its own; the timeline shows the
+        newest, with every id in `edit_history_tweet_ids`."""
+        with self._lock:
+            post = self._posts.pop(post_id, None)
+            if post is None:
+                raise ValueError(f"No post {post_id}.")
+            new_id = self._new_id()
+            history = [*(post.get("edit_history") or [post_id]), new_id]
+            self._posts[new_id] = {
+                **post,
+                "id": new_id,
+                "text": _tco(unicodedata.normalize("NFC", text)),
+                "submitted_text": text,
+                "edit_history": history,
+            }
+
     def _timeline(self, user_id: str, query: dict) -> _Answer:
         if user_id != self.user_id:
             return _Answer(
@@ -782,7 +824,10 @@ class FakeX(SandboxServer):
             for p in posts
             if (start is None or created(p) >= start)
             and (end is None or created(p) <= end)
-            and not ("replies" in excluded and p.get("in_reply_to_user_id"))
+            and not (
+                "replies" in excluded
+                and (p.get("in_reply_to_user_id") or p.get("referenced_tweets"))
+            )
         ]
         posts.sort(key=lambda p: int(p["id"]), reverse=True)
         page = [self._fields(p, query) for p in posts[:limit]]

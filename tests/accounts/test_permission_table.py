@@ -111,7 +111,17 @@ def objects(city, settings, tmp_path):
         "retention": retention_objects(city),
         "records": records_objects(city),
         "incident": incident_objects(city),
+        "report": report_objects(city, news),
     }
+
+
+def report_objects(city, news):
+    """A report of the published post by staff; it goes to the author's supervisor (702.5)."""
+    from review.reports import file_report
+
+    report = file_report(by=city.staff, concern="inappropriate", reason="Wrong date.", post=news)
+    assert report.assigned_to == city.supervisor
+    return report.pk
 
 
 def incident_objects(city):
@@ -282,6 +292,16 @@ def url_for(name, objects):
             "pk": objects["incident"]["pk"],
             "update": objects["incident"]["update"],
         },
+        **{
+            name: {"pk": objects["report"]}
+            for name in (
+                "reports:detail",
+                "reports:remove",
+                "reports:dismiss",
+                "reports:investigation",
+            )
+        },
+        "reports:post": {"pk": pk["posting"]},
         "posting:resolve": {
             "pk": objects["news"].pk,
             "publication": objects["news"].publications.get().pk,
