@@ -12,7 +12,15 @@ import requests
 from django.conf import settings
 
 from ..credentials import secret_for
-from .base import Adapter, Capabilities, PlatformError, PublishResult, unreachable
+from .base import (
+    Adapter,
+    Capabilities,
+    Engagement,
+    PlatformError,
+    PublishResult,
+    count_of,
+    unreachable,
+)
 
 # Mastodon counts every URL as 23 characters and a remote mention by its
 # local part only (app/validators/status_length_validator.rb). A URL does not
@@ -149,3 +157,20 @@ class MastodonAdapter(Adapter):
         return self._call(
             "GET", "/api/v1/accounts/verify_credentials", headers=self._headers()
         ).json()
+
+    # --- Engagement (702.6) ----------------------------------------------------------
+    def engagement(self, publication) -> Engagement:
+        """The status's own counters (GET /api/v1/statuses/:id, entities/Status):
+        favourites, boosts and replies. Mastodon counts no views."""
+        status = self.fetch(publication)
+        counts = {name: status.get(name) for name in MASTODON_COUNTS}
+        return Engagement(
+            views=None,
+            likes=count_of(counts["favourites_count"]),
+            shares=count_of(counts["reblogs_count"]),
+            replies=count_of(counts["replies_count"]),
+            raw={"id": status.get("id"), **counts},
+        )
+
+
+MASTODON_COUNTS = ("favourites_count", "reblogs_count", "replies_count")

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from .base import Adapter, Capabilities, PublishResult
+from .base import Adapter, Capabilities, Engagement, PublishResult
 
 
 class WebsiteAdapter(Adapter):
@@ -36,3 +36,7 @@ class WebsiteAdapter(Adapter):
     def fetch(self, publication) -> dict:
         post = publication.post
         return {"title": post.title, "body": post.body, "url": publication.remote_url}
+
+    def engagement(self, publication) -> Engagement:
+        """702.6: the city website does not track its readers: no views, no counters."""
+        return Engagement(raw={"tracked": False})
