@@ -367,3 +367,10 @@ def _take_down_channel(channel) -> dict:
 
 def _take_down_moment(moment) -> str | None:
     return moment.isoformat() if moment else None
+
+
+def archive_annual_review(review) -> ArchiveRecord:
+    """702.6: the signed review, with its reviewer's findings and the figures they signed."""
+    return append(
+        kind=ArchiveRecord.Kind.ANNUAL_REVIEW, payload={"annual_review": review.as_record()}
+    )

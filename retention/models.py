@@ -93,6 +93,7 @@ class ArchiveRecord(models.Model):
         INCIDENT_UPDATE = "incident_update", "Incident update: source and verification (702.4.1)"
         INCIDENT_CLOSED = "incident_closed", "Incident closed, with its after-action timeline"
         POSTING_REQUEST = "posting_request", "Posting request (702.3)"
+        ANNUAL_REVIEW = "annual_review", "Annual review of social media use (702.6)"
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     kind = models.CharField(max_length=30, choices=Kind.choices)
