@@ -78,7 +78,7 @@ class Chart:
         return [self.label_heading or "", *names, *(["Total"] if self.stacked else [])]
 
     def height(self) -> int:
-        legend = LEGEND_ROW * ((len(self.series) + 2) // 3) if self.stacked else 0
+        legend = LEGEND_ROW * ((len(self.series) + 1) // 2) if self.stacked else 0
         return TOP + legend + len(self.labels) * (BAR + GAP) + 24
 
 
@@ -244,7 +244,7 @@ def render_svg(chart: Chart) -> SafeString:
     y = TOP
     if chart.stacked:
         parts.append(_legend(chart, y))
-        y += LEGEND_ROW * ((len(chart.series) + 2) // 3)
+        y += LEGEND_ROW * ((len(chart.series) + 1) // 2)
     span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     for i, label in enumerate(chart.labels):
         parts.append(
@@ -298,10 +298,10 @@ def render_svg(chart: Chart) -> SafeString:
 def _legend(chart: Chart, y: int) -> SafeString:
     items = []
     for s, (name, _) in enumerate(chart.series):
-        row, column = divmod(s, 3)
-        x = LABEL_WIDTH + column * 170
+        row, column = divmod(s, 2)
+        x = LABEL_WIDTH + column * 250
         top = y + row * LEGEND_ROW
-        items.append((x, top, PALETTE[s % len(PALETTE)], x + 20, top + 12, INK, _shorten(name, 24)))
+        items.append((x, top, PALETTE[s % len(PALETTE)], x + 20, top + 12, INK, _shorten(name, 34)))
     return format_html_join(
         "",
         '<rect x="{}" y="{}" width="14" height="14" fill="{}"></rect>'

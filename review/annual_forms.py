@@ -57,3 +57,7 @@ class FindingsForm(forms.ModelForm):
             "recommendations": "Recommendations",
         }
         widgets = {name: forms.Textarea(TEXTAREA) for name in [*FINDING_FIELDS, "recommendations"]}
+        help_texts = dict.fromkeys(
+            FINDING_FIELDS,
+            "You may save without it; signing off needs findings under all four headings.",
+        )

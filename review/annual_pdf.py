@@ -188,7 +188,7 @@ def _widths(table: Table) -> tuple:
 
 def _chart(pdf: ReviewPDF, chart: Chart) -> None:
     rows = len(chart.labels)
-    legend = 6 * ((len(chart.series) + 2) // 3) if chart.stacked else 0
+    legend = 6 * ((len(chart.series) + 1) // 2) if chart.stacked else 0
     bar, gap = 5.0, 2.4
     _room(pdf, 16 + legend + rows * (bar + gap))
     pdf.font(11, bold=True)
@@ -207,12 +207,12 @@ def _chart(pdf: ReviewPDF, chart: Chart) -> None:
     if chart.stacked:
         pdf.font(8)
         for index, (name, _) in enumerate(chart.series):
-            row, column = divmod(index, 3)
-            x, top = left + label_width + column * 42, y + row * 6
+            row, column = divmod(index, 2)
+            x, top = left + label_width + column * 58, y + row * 6
             pdf.set_fill_color(*_rgb(PALETTE[index % len(PALETTE)]))
             pdf.rect(x, top + 0.8, 3.2, 3.2, style="F")
             pdf.set_xy(x + 4.4, top)
-            pdf.cell(37, 4.8, pdf.text_of(_clip(name, 26)))
+            pdf.cell(53, 4.8, pdf.text_of(_clip(name, 34)))
         y += legend
     pdf.font(8)
     bars_top = y
@@ -231,6 +231,9 @@ def _chart(pdf: ReviewPDF, chart: Chart) -> None:
         y += bar + gap
     pdf.set_draw_color(117, 117, 117)
     pdf.line(left + label_width, bars_top, left + label_width, y)
+    # Tables drawn after a chart must not inherit its last colour.
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_draw_color(0, 0, 0)
     pdf.set_y(y + 2)
 
 

@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts import permission_table as table
 from posting.models import PostingRequest
 from review.check_models import WatchListEntry
-from review.models import ApprovalChain
+from review.models import AnnualReview, ApprovalChain
 from training.models import TrainingModule
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +89,8 @@ def objects(city):
         "retention": retention_objects(city),
         "records": records_objects(city),
         "incident": incident_objects(city),
+        # 702.6: the demo's review of this year, appointed to the supervisor persona.
+        "annual_review": AnnualReview.objects.get(reviewer=city.supervisor).pk,
     }
 
 
@@ -257,6 +259,10 @@ def url_for(name, objects):
         "posting:incident_correct": {
             "pk": objects["incident"]["pk"],
             "update": objects["incident"]["update"],
+        },
+        **{
+            name: {"pk": objects["annual_review"]}
+            for name in ("annual:detail", "annual:findings", "annual:sign_off", "annual:pdf")
         },
         "posting:resolve": {
             "pk": objects["news"].pk,
