@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -175,12 +175,17 @@ class AnnualReview(models.Model):
                 "Mayor's office."
             )
 
-    def require_reviewer(self, user, action: str) -> None:
+    def require_appointed(self, user, action: str) -> None:
+        """Who: the supervisor the Mayor appointed to this review, and nobody else."""
         if user.pk != self.reviewer_id:
             raise PermissionDenied(
                 f"702.6: only the supervisor the Mayor appointed to this review, "
                 f"{self.reviewer}, may {action}."
             )
+
+    def require_reviewer(self, user, action: str) -> None:
+        """Who and when: the appointed reviewer, while the review is not signed off."""
+        self.require_appointed(user, action)
         if self.is_signed_off:
             raise ValidationError(
                 f"This review was signed off on {long_date(timezone.localtime(self.signed_off_at))}; "
@@ -206,8 +211,12 @@ class AnnualReview(models.Model):
                 "702.6: the use of city social media is reviewed at least annually; a review "
                 "period may not be longer than a year."
             )
-        # Two appointments at once must not both pass the overlap check.
-        list(cls.objects.select_for_update().overlapping(period_start, period_end))
+        # Two appointments at once must not both pass the overlap check: they take turns
+        # (appointments are rare; reading the reviews is not blocked).
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(cls._meta.db_table)
+                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
         clash = cls.objects.overlapping(period_start, period_end).first()
         if clash is not None:
             raise ValidationError(

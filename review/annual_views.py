@@ -118,7 +118,7 @@ def detail(request, pk, form=None):
 @require_POST
 def findings(request, pk):
     review = get_review_for_user(request, pk)
-    review.require_reviewer(request.user, "write its findings")
+    review.require_appointed(request.user, "write its findings")
     form = FindingsForm(request.POST, instance=AnnualReview.objects.get(pk=review.pk))
     if not form.is_valid():
         return detail(request, pk, form=form)
@@ -137,7 +137,7 @@ def findings(request, pk):
 @require_POST
 def sign_off(request, pk):
     review = get_review_for_user(request, pk)
-    review.require_reviewer(request.user, "sign it off")
+    review.require_appointed(request.user, "sign it off")
     if request.POST.get("confirm") != "yes":
         messages.error(
             request,

@@ -429,6 +429,14 @@ def test_702_6_the_reviewer_writes_findings_and_signs_off_through_the_page(clien
     response = client.post(reverse("annual:sign_off", args=[review.pk]), {"confirm": "yes"})
     review.refresh_from_db()
     assert review.is_signed_off and review.resources_findings == FINDINGS["resources_findings"]
+    # Signed off: a late change is refused in plain words, and nothing changes.
+    late = {**FINDINGS, "resources_findings": "Changed my mind."}
+    response = client.post(reverse("annual:findings", args=[review.pk]), late, follow=True)
+    assert "its findings and figures are final" in response.content.decode()
+    response = client.post(reverse("annual:sign_off", args=[review.pk]), {"confirm": "yes"})
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.resources_findings == FINDINGS["resources_findings"]
 
 
 # --- Reminders: due and overdue, each once -------------------------------------------------
