@@ -102,6 +102,7 @@ def load_demo_city(
     x_url: str | None = None,
     equipment_exceptions: bool = True,
     content_rules: bool = True,
+    annual_review: bool = True,
 ) -> dict:
     """Load the demo city. Safe to run again.
 
@@ -111,6 +112,9 @@ def load_demo_city(
 
     With `content_rules`, the Mayor's guidelines (702.3), the prohibited-content
     configuration (702.5) and a two-step chain for media releases are loaded.
+
+    With `annual_review`, the Mayor's office appoints the supervisor to review this calendar
+    year's use of social media (702.6).
 
     With `equipment_exceptions`, the poster and the supervisor may work from any browser
     for 30 days (a supervisor's 702.3 exception), so the basic journey needs no enrollment;
@@ -157,6 +161,8 @@ def load_demo_city(
     give_demo_authenticators(users.values())
     if equipment_exceptions:
         grant_demo_exceptions(users)
+    if annual_review:
+        appoint_demo_reviewer(users)
     if content_rules:
         load_content_rules(users)
         from posting.incident_templates import load_incident_templates
@@ -241,6 +247,18 @@ def load_content_rules(users) -> None:
         mayors_office = Group.objects.get(name=Role.MAYORS_OFFICE.value)
         ApprovalStep.objects.create(chain=chain, order=1, group=supervisors)
         ApprovalStep.objects.create(chain=chain, order=2, group=mayors_office)
+
+
+def appoint_demo_reviewer(users) -> None:
+    """702.6: the supervisor reviews this calendar year, unless a review already covers it."""
+    from review.models import AnnualReview
+
+    today = timezone.localdate()
+    start, end = today.replace(month=1, day=1), today.replace(month=12, day=31)
+    if not AnnualReview.objects.overlapping(start, end).exists():
+        AnnualReview.appoint(
+            by=users["mayor"], reviewer=users["supervisor"], period_start=start, period_end=end
+        )
 
 
 def grant_demo_exceptions(users) -> None:

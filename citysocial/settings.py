@@ -388,6 +388,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "retention.tasks.propose_dispositions",
         "schedule": 86400.0,
     },
+    # 702.6: the platforms' counts of published posts, tapering as posts age (review.engagement).
+    "fetch-engagement": {
+        "task": "review.tasks.fetch_due_engagement",
+        "schedule": 900.0,
+    },
+    # 702.6: remind the appointed reviewer and the Mayor's office when a review is due, overdue.
+    "annual-review-reminders": {
+        "task": "review.tasks.send_annual_review_reminders",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Platforms ------------------------------------------------------------
@@ -455,5 +465,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # fpdf2 subsets fonts for the annual review's PDF (702.6); fontTools narrates each
+        # glyph table at INFO.
+        "fontTools": {"level": "WARNING"},
+    },
 }

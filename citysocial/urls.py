@@ -23,6 +23,7 @@ urlpatterns = [
     path("dashboard/", dashboard, name="dashboard"),
     path("people/", include("accounts.urls")),
     path("posts/", include("posting.urls")),
+    path("review/annual/", include("review.annual_urls")),
     path("review/", include("review.urls")),
     path("reports/", include("review.report_urls")),
     path("checks/", include("review.check_urls")),

@@ -604,3 +604,10 @@ def _report_payload(report) -> dict:
         "decided_at": _take_down_moment(report.decided_at),
         "decision_note": report.decision_note,
     }
+
+
+def archive_annual_review(review) -> ArchiveRecord:
+    """702.6: the signed review, with its reviewer's findings and the figures they signed."""
+    return append(
+        kind=ArchiveRecord.Kind.ANNUAL_REVIEW, payload={"annual_review": review.as_record()}
+    )

@@ -120,6 +120,7 @@ class ArchiveRecord(models.Model):
         DRAFT_SET_ASIDE = "draft_set_aside", "Draft returned, rejected or withdrawn (transitory)"
         CONTENT_REPORT = "content_report", "Report of content (702.5)"
         INVESTIGATION = "investigation", "Investigation of reported content (702.5)"
+        ANNUAL_REVIEW = "annual_review", "Annual review of social media use (702.6)"
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -163,6 +163,25 @@ DEFAULT_SERIES = [
         "categories": [],
     },
     {
+        "code": "ANNUAL-REVIEWS",
+        "title": "Annual reviews of social media use (702.6)",
+        "description": (
+            "The review of the city's use of social media by the supervisor the Mayor "
+            "appointed (702.6): the reviewer's findings on the resources used, the "
+            "effectiveness of the content, unauthorized or inappropriate content and the "
+            "resolution of issues, the recommendations, and the figures as signed off. No CORE "
+            "series is cited here with confidence: the City Clerk should confirm one. Until "
+            "then they are kept for appraisal, never destroyed automatically; the 6 years are a "
+            "placeholder."
+        ),
+        "retention_years": 6,
+        "clock_event": "captured",
+        "final_action": "appraisal",
+        "authority": "To be confirmed by the City Clerk against CORE",
+        "record_kinds": ["annual_review"],
+        "categories": [],
+    },
+    {
         "code": "RECORDS-CUSTODY",
         "title": "Custody of public records: requests, exports and certificates of destruction",
         "description": (

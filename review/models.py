@@ -218,3 +218,4 @@ class ApprovalStep(models.Model):
 from .guideline_models import *  # noqa
 from .check_models import *  # noqa
 from .oversight_models import *  # noqa
+from .annual_models import *  # noqa

@@ -73,3 +73,36 @@ def _enqueue(task, channel_id: int) -> None:
         task.delay(channel_id)
     except Exception:  # the broker's errors vary by transport; the next round asks again
         log.exception("could not enqueue %s for channel %s", task.name, channel_id)
+
+
+# --- 702.6: the annual review -----------------------------------------------------------
+
+
+@shared_task(ignore_result=True)
+def send_annual_review_reminders() -> int:
+    """Beat: tell the reviewer and the Mayor's office when a review is due and when it is
+    overdue, each once."""
+    from .annual_review import send_review_reminders
+
+    return send_review_reminders()
+
+
+@shared_task(ignore_result=True)
+def fetch_due_engagement(batch_size: int = 50) -> int:
+    """Beat: claim the published posts whose counts are due, one task each."""
+    from . import engagement
+
+    due = engagement.claim_due(batch_size)  # committed: the claim is written first
+    for publication_id in due:
+        try:
+            fetch_publication_engagement.delay(publication_id)
+        except Exception:  # the broker's errors vary by transport; the next claim comes later
+            log.exception("could not enqueue the engagement of publication %s", publication_id)
+    return len(due)
+
+
+@shared_task(ignore_result=True)
+def fetch_publication_engagement(publication_id: int) -> None:
+    from .engagement import fetch_engagement
+
+    fetch_engagement(publication_id)

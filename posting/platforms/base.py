@@ -145,6 +145,19 @@ class Engagement:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
+def count_of(value: Any) -> int | None:
+    """A platform's counter as a count: None when it is missing or not a whole number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
+def total_of(*values: int | None) -> int | None:
+    """The sum of the counts given; None when the platform gave none of them."""
+    present = [value for value in values if value is not None]
+    return sum(present) if present else None
+
+
 @dataclass
 class ReplyPolicy:
     """What the platform says about who may post or reply on the city's account (702.5.1).

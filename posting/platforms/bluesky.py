@@ -34,11 +34,14 @@ from ..credentials import secret_for
 from .base import (
     Adapter,
     Capabilities,
+    Engagement,
     Image,
     PlatformError,
     PublishResult,
     RemotePost,
     ReplyPolicy,
+    count_of,
+    total_of,
     unreachable,
 )
 
@@ -46,6 +49,8 @@ DEFAULT_SERVICE = "https://bsky.app"
 DEFAULT_PDS = "https://bsky.social"
 POST = "app.bsky.feed.post"
 THREADGATE = "app.bsky.feed.threadgate"
+GET_POSTS = "app.bsky.feed.getPosts"
+BLUESKY_COUNTS = ("likeCount", "repostCount", "quoteCount", "replyCount")
 MAX_GRAPHEMES = 300  # app.bsky.feed.post#text maxGraphemes
 MAX_IMAGES = 4  # app.bsky.embed.images maxLength
 MAX_IMAGE_BYTES = 1_000_000  # app.bsky.embed.images#image maxSize
@@ -621,6 +626,38 @@ class BlueskyAdapter(Adapter):
         """Sign in afresh and ask `com.atproto.server.getSession` who we are."""
         self._session(fresh=True)
         return self._xrpc("GET", "com.atproto.server.getSession", what="the session check").json()
+
+    # --- Engagement (702.6) ----------------------------------------------------------
+    def engagement(self, publication) -> Engagement:
+        """The post's view from `app.bsky.feed.getPosts` (the PDS proxies it to the AppView):
+        likes, reposts and quotes (shares: a quote is a share with words), and replies.
+        Bluesky counts no views."""
+        uri = publication.remote_id
+        if not uri.startswith("at://"):
+            uri = f"at://{self._did()}/{POST}/{self._rkey(publication)}"
+        answer = self._xrpc(
+            "GET", GET_POSTS, params={"uris": [uri]}, what="the post's counts"
+        ).json()
+        views = [
+            post
+            for post in (answer.get("posts") if isinstance(answer, dict) else None) or []
+            if isinstance(post, dict) and post.get("uri") == uri
+        ]
+        if not views:
+            raise PlatformError(
+                "Bluesky has no such post: it may have been deleted.",
+                permanent=True,
+                status=404,
+                response=answer,
+            )
+        counts = {name: views[0].get(name) for name in BLUESKY_COUNTS}
+        return Engagement(
+            views=None,
+            likes=count_of(counts["likeCount"]),
+            shares=total_of(count_of(counts["repostCount"]), count_of(counts["quoteCount"])),
+            replies=count_of(counts["replyCount"]),
+            raw={"uri": uri, **counts},
+        )
 
 
 # --- Helpers ---------------------------------------------------------------------------

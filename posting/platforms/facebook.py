@@ -33,11 +33,13 @@ from ..credentials import secret_for
 from .base import (
     Adapter,
     Capabilities,
+    Engagement,
     Image,
     PlatformError,
     PublishResult,
     RemotePost,
     ReplyPolicy,
+    count_of,
     unreachable,
 )
 
@@ -50,6 +52,11 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif"})
 FIELDS = "id,message,created_time,permalink_url"
 RECENT_POSTS = 25
+# 702.6: a post's counters, as edge summaries (limit(0): the totals without the people).
+ENGAGEMENT_FIELDS = (
+    "reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),shares"
+)
+VIEW_METRICS = ("post_impressions", "post_total_media_view_unique")
 LOOKBACK = timedelta(minutes=10)  # posts made this long before the publication row count too
 
 # developers.facebook.com/docs/graph-api/guides/error-handling and overview/rate-limiting.
@@ -374,6 +381,71 @@ class FacebookAdapter(Adapter):
         return self._call(
             "GET", f"/{self._page_id()}", what="the Page check", params={"fields": "id,name,link"}
         )
+
+    # --- Engagement (702.6) ----------------------------------------------------------
+    def engagement(self, publication) -> Engagement:
+        """The post's reactions and comments (their summaries' total_count) and shares, and
+        its views from the post's insights where the Page token allows (pages_read_insights).
+        """
+        post = self._call(
+            "GET",
+            f"/{publication.remote_id}",
+            what="the post's counts",
+            params={"fields": ENGAGEMENT_FIELDS},
+        )
+        shares = post.get("shares")
+        views, insight = self._views(publication.remote_id)
+        return Engagement(
+            views=views,
+            likes=_summary_total(post.get("reactions")),
+            # Facebook leaves `shares` out of a post nobody has shared.
+            shares=count_of(shares.get("count")) if isinstance(shares, dict) else 0,
+            replies=_summary_total(post.get("comments")),
+            raw={
+                "id": post.get("id"),
+                "reactions": _summary_total(post.get("reactions")),
+                "comments": _summary_total(post.get("comments")),
+                "shares": shares,
+                "insights": insight,
+            },
+        )
+
+    def _views(self, post_id: str) -> tuple[int | None, dict[str, Any]]:
+        """(views, what the insights said). Meta retired the impressions metrics in November
+        2025 (an invalid-metric error, code 100): then the unique media views are asked for.
+        A token without insights permission, or a post without insights, gives no views."""
+        for metric in VIEW_METRICS:
+            try:
+                answer = self._call(
+                    "GET",
+                    f"/{post_id}/insights",
+                    what="the post's insights",
+                    params={"metric": metric},
+                )
+            except PlatformError as exc:
+                if not exc.permanent:
+                    raise
+                if _graph_code(exc) == 100 and metric != VIEW_METRICS[-1]:
+                    continue
+                return None, {"metric": metric, "refused": exc.message}
+            for entry in answer.get("data") or []:
+                if isinstance(entry, dict) and entry.get("name") == metric:
+                    values = entry.get("values") or [{}]
+                    last = values[-1] if isinstance(values[-1], dict) else {}
+                    return count_of(last.get("value")), {"metric": metric}
+            return None, {"metric": metric, "empty": True}
+        return None, {}
+
+
+def _summary_total(edge: Any) -> int | None:
+    """`total_count` of an edge's summary (reactions, comments); None when not given."""
+    summary = edge.get("summary") if isinstance(edge, dict) else None
+    return count_of(summary.get("total_count")) if isinstance(summary, dict) else None
+
+
+def _graph_code(exc: PlatformError) -> int | None:
+    error = (exc.response or {}).get("error") if isinstance(exc.response, dict) else None
+    return error.get("code") if isinstance(error, dict) else None
 
 
 def _moment(value) -> datetime | None:

@@ -3,7 +3,15 @@
 from django.conf import settings
 from django.urls import reverse
 
-from .base import Adapter, Capabilities, PlatformError, PublishResult, RemotePost, ReplyPolicy
+from .base import (
+    Adapter,
+    Capabilities,
+    Engagement,
+    PlatformError,
+    PublishResult,
+    RemotePost,
+    ReplyPolicy,
+)
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 
@@ -85,3 +93,7 @@ class WebsiteAdapter(Adapter):
             "down from its own page.",
             permanent=True,
         )
+
+    def engagement(self, publication) -> Engagement:
+        """702.6: the city website does not track its readers: no views, no counters."""
+        return Engagement(raw={"tracked": False})

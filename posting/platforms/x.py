@@ -42,10 +42,13 @@ from ..credentials import secret_for
 from .base import (
     Adapter,
     Capabilities,
+    Engagement,
     PlatformError,
     PublishResult,
     RemotePost,
     ReplyPolicy,
+    count_of,
+    total_of,
     unreachable,
 )
 
@@ -485,6 +488,36 @@ class XAdapter(Adapter):
     def verify_credentials(self) -> dict:
         self._me = None
         return self._user()
+
+    # --- Engagement (702.6) ----------------------------------------------------------
+    def engagement(self, publication) -> Engagement:
+        """The post's public_metrics (GET /2/tweets/:id?tweet.fields=public_metrics):
+        impressions, likes, reposts and quotes (shares: a quote is a share with words), and
+        replies."""
+        answer = self._call(
+            "GET",
+            f"/2/tweets/{publication.remote_id}",
+            what="the post's counts",
+            params={"tweet.fields": "public_metrics"},
+        )
+        if "data" not in answer and _not_found(answer):
+            raise PlatformError(
+                "X has no such post; it may have been deleted.",
+                permanent=True,
+                status=404,
+                response=answer,
+            )
+        data = answer.get("data") if isinstance(answer.get("data"), dict) else {}
+        metrics = data.get("public_metrics") if isinstance(data.get("public_metrics"), dict) else {}
+        return Engagement(
+            views=count_of(metrics.get("impression_count")),
+            likes=count_of(metrics.get("like_count")),
+            shares=total_of(
+                count_of(metrics.get("retweet_count")), count_of(metrics.get("quote_count"))
+            ),
+            replies=count_of(metrics.get("reply_count")),
+            raw={"id": data.get("id"), "public_metrics": metrics},
+        )
 
 
 def _moment(value) -> datetime | None:

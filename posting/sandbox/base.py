@@ -168,6 +168,7 @@ class SandboxServer:
             self._drop_path: str | None = None
             self._latency = 0.0
             self._requests: list[Any] = []
+            self._engagement: dict[str, dict[str, int | None]] = {}
 
     # --- Lifecycle ------------------------------------------------------------------
     def start(self) -> Self:
@@ -295,6 +296,32 @@ class SandboxServer:
             raise ValueError("Give the post some text.")
         return text
 
+    # --- Engagement counts (702.6): what the platform would count for a post -----------
+    ENGAGEMENT_COUNTS = ("views", "likes", "shares", "quotes", "replies")
+
+    def engagement_key(self, post_id: str) -> str:
+        """The key a post's counts are kept under; a fake may accept several spellings."""
+        return str(post_id)
+
+    def set_engagement(self, post_id: str, **counts: int | None) -> None:
+        """Set the counts the platform reports for a post (views, likes, shares, quotes,
+        replies); a count left out stays as it was (0 at first). None: not reported."""
+        unknown = set(counts) - set(self.ENGAGEMENT_COUNTS)
+        if unknown:
+            raise ValueError(f"Unknown engagement counts: {', '.join(sorted(unknown))}.")
+        for name, value in counts.items():
+            if value is not None and (isinstance(value, bool) or int(value) < 0):
+                raise ValueError(f"{name} must be a count (0 or more).")
+        with self._lock:
+            stored = self._engagement.setdefault(self.engagement_key(post_id), {})
+            stored.update({k: (None if v is None else int(v)) for k, v in counts.items()})
+
+    def engagement_of(self, post_id: str) -> dict[str, int | None]:
+        """The post's counts, every one present (0 unless set)."""
+        with self._lock:
+            stored = dict(self._engagement.get(self.engagement_key(post_id), {}))
+        return {name: stored.get(name, 0) for name in self.ENGAGEMENT_COUNTS}
+
     # --- Control surface over HTTP ------------------------------------------------
     def _control_not_found(self) -> Answer:
         return Answer(404, {"error": "Not found"})
@@ -328,6 +355,12 @@ class SandboxServer:
                 return Answer(200, {**self.state(), "post": made})
             elif action == "edit":
                 self.edit_post(str(body.get("id") or ""), self._external_text(body.get("text")))
+            elif action == "engagement":
+                post_id = body.get("id")
+                if not post_id:
+                    raise ValueError('Name the post: {"id": ..., "likes": 3, ...}.')
+                counts = {k: v for k, v in body.items() if k != "id"}
+                self.set_engagement(str(post_id), **counts)
             elif not self._control(action, body):
                 return self._control_not_found()
         except (TypeError, ValueError) as exc:

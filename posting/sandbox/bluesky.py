@@ -30,7 +30,12 @@ What it follows (atproto.com/specs/xrpc, docs.bsky.app, the com.atproto lexicons
   ``RateLimit-Policy`` (3000 requests per 5 minutes; createSession 30 per 5 minutes), and going
   over answers 429 ``RateLimitExceeded``.
 
-Not Bluesky, for tests and demos (as methods, and under ``/_sandbox/``): ``fail``, ``rate_limit``
+* ``GET /xrpc/app.bsky.feed.getPosts?uris=...`` (up to 25, repeated; the access JWT as bearer,
+  as the PDS proxies it to the AppView) answers ``{"posts": [postView...]}`` with
+  ``likeCount``, ``repostCount``, ``replyCount`` and ``quoteCount``; posts not there are left out.
+
+Not Bluesky, for tests and demos (as methods, and under ``/_sandbox/``): ``engagement``
+(``{"id": "<uri or rkey>", "likes": 3, "shares": 2, "quotes": 1, "replies": 0}``), ``fail``, ``rate_limit``
 (429 with the reset a few seconds ahead), ``drop`` (carry out the next repo write, then close the
 connection without answering), ``latency``, ``expire`` and ``reset``; ``GET /_sandbox/state``.
 
@@ -62,6 +67,8 @@ from .base import timeline_section as _timeline_section
 
 POST = "app.bsky.feed.post"
 THREADGATE = "app.bsky.feed.threadgate"
+GET_POSTS = "app.bsky.feed.getPosts"
+MAX_GET_POSTS = 25  # app.bsky.feed.getPosts#uris maxLength
 MAX_GRAPHEMES = 300
 MAX_TEXT_BYTES = 3000
 MAX_LANGS = 3
@@ -406,7 +413,10 @@ class FakeBluesky(SandboxServer):
             answer = _xrpc_error(429)
             answer.headers = {**rate_headers, "RateLimit-Remaining": "0"}
             return answer
-        query = {k: v[-1] for k, v in parse_qs(split.query).items()}
+        lists = parse_qs(split.query)
+        query = {k: v[-1] for k, v in lists.items()}
+        if nsid == GET_POSTS:  # an array parameter: `uris` repeated
+            return self._answer_get_posts(method, headers, lists.get("uris", []), rate_headers)
         answer = self._route(method, nsid, query, headers, raw)
         answer.headers = {**rate_headers, **answer.headers}
         if method == "POST" and nsid in REPO_WRITES and answer.status < 400:
@@ -772,6 +782,61 @@ class FakeBluesky(SandboxServer):
         with self._lock:
             self._blobs[link] = {"mimeType": mime, "size": len(raw)}
         return _Answer(200, {"blob": blob})
+
+    # --- Engagement (702.6): app.bsky.feed.getPosts -------------------------------
+    def engagement_key(self, post_id: str) -> str:
+        """A post's counts are kept by record key; its at:// URI names the same post."""
+        return str(post_id).rstrip("/").rsplit("/", 1)[-1]
+
+    def _answer_get_posts(self, method: str, headers, uris: list[str], rate_headers) -> _Answer:
+        if method != "GET":
+            answer = _xrpc_error(400, f"Incorrect HTTP method ({method}) expected GET")
+        else:
+            answer = self._get_posts(headers, uris)
+        answer.headers = {**rate_headers, **answer.headers}
+        return answer
+
+    def _get_posts(self, headers, uris: list[str]) -> _Answer:
+        """Hydrated post views (app.bsky.feed.defs#postView) for up to 25 AT-URIs, in the order
+        asked; a post that is not there is left out, as the AppView does."""
+        refused = self._check_token(headers, "com.atproto.access")
+        if refused is not None:
+            return refused
+        if not uris:
+            return _xrpc_error(400, 'Params must have the property "uris"')
+        if len(uris) > MAX_GET_POSTS:
+            return _xrpc_error(400, f"uris must not have more than {MAX_GET_POSTS} elements")
+        views = []
+        for uri in uris:
+            if not uri.startswith(f"at://{self.did}/{POST}/"):
+                continue  # another repo's post: this PDS hydrates only its own
+            rkey = self.engagement_key(uri)
+            with self._lock:
+                record = copy.deepcopy(self._records.get((POST, rkey)))
+                gate = copy.deepcopy(self._records.get((THREADGATE, rkey)))
+            if record is None:
+                continue
+            views.append(self._post_view(record, gate))
+        return _Answer(200, {"posts": views})
+
+    def _post_view(self, record: dict[str, Any], gate: dict[str, Any] | None) -> dict[str, Any]:
+        counts = self.engagement_of(record["rkey"])
+        view: dict[str, Any] = {
+            "uri": record["uri"],
+            "cid": record["cid"],
+            "author": {"did": self.did, "handle": self.handle, "displayName": self.display_name},
+            "record": record["value"],
+            "replyCount": counts["replies"] or 0,
+            "repostCount": counts["shares"] or 0,
+            "likeCount": counts["likes"] or 0,
+            "quoteCount": counts["quotes"] or 0,
+            "indexedAt": record["indexed"],
+            "viewer": {},
+            "labels": [],
+        }
+        if gate is not None:
+            view["threadgate"] = {"uri": gate["uri"], "cid": gate["cid"], "record": gate["value"]}
+        return view
 
     # --- Control surface over HTTP ------------------------------------------------
     def _control_not_found(self) -> _Answer:

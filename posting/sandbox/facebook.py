@@ -24,7 +24,16 @@ What it follows (developers.facebook.com/docs/graph-api, pages-api):
   budget, and ``estimated_time_to_regain_access`` in minutes). Versioned paths
   (``/v21.0/...``) and unversioned ones both work.
 
-Not Facebook, for tests and demos (as methods, and under ``/_sandbox/``): ``fail``,
+* ``GET /{post-id}?fields=reactions.summary(total_count).limit(0),comments.summary(...),
+  shares`` answers the edges with ``summary.total_count`` (``shares.count`` only when shared);
+  ``GET /{post-id}/insights?metric=post_impressions`` (or ``/insights/{metric}``) answers the
+  lifetime value, ``post_total_media_view_unique`` too; an unknown metric is code 100, a token
+  without insights permission code 10, and a post without insights an empty ``data``.
+
+Not Facebook, for tests and demos (as methods, and under ``/_sandbox/``): ``engagement``
+(``{"id": "<post id>", "likes": 3, "shares": 1, "replies": 2, "views": 40}``; reactions count as
+likes, comments as replies), ``insights`` (``{"allowed": false}``, ``{"impressions_retired":
+true}``), ``fail``,
 ``throttle`` (a throttling error with ``estimated_time_to_regain_access`` set), ``drop``
 (carry out the next write, then close the connection without answering), ``latency``,
 ``expire`` and ``reset``; ``GET /_sandbox/state``.
@@ -77,6 +86,36 @@ THROTTLE_MESSAGES = {
     "again. For more info, please refer to "
     "https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
 }
+
+
+# Post insights that count views: (title, description) as the Graph API describes them.
+VIEW_METRICS = {
+    "post_impressions": (
+        "Lifetime Post Total Impressions",
+        "Lifetime: The number of times your Page's post entered a person's screen.",
+    ),
+    "post_total_media_view_unique": (
+        "Lifetime Post Total Media Views Unique",
+        "Lifetime: The number of people who saw your Page's post.",
+    ),
+}
+
+
+def split_fields(fields: str) -> list[str]:
+    """A `fields` parameter split at its top-level commas: "a,b.summary(x,y){c,d}" is two."""
+    parts, depth, current = [], 0, []
+    for char in fields:
+        if char in "({":
+            depth += 1
+        elif char in ")}":
+            depth = max(depth - 1, 0)
+        if char == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current).strip())
+    return [part for part in parts if part]
 
 
 def _trace() -> str:
@@ -175,6 +214,8 @@ class FakeFacebook(SandboxServer):
             self._calls: list[float] = []
             self._regain_minutes = 0
             self._last_id = 0
+            self._insights_allowed = True
+            self._impressions_retired = False
 
     # --- Controls ---------------------------------------------------------------------
     def fail_next(
@@ -321,14 +362,18 @@ class FakeFacebook(SandboxServer):
                 return _Answer(200, self._fields(self._page_object(), params, "id,name"))
             if method == "GET":
                 post = self._posts.get(node) or self._photos.get(node)
-                return (
-                    _Answer(200, self._fields(post, params, "id,created_time,message"))
-                    if post
-                    else _not_found(node)
-                )
+                if post is None:
+                    return _not_found(node)
+                answer = self._fields(post, params, "id,created_time,message")
+                if node in self._posts:
+                    answer.update(self._engagement_fields(node, params))
+                return _Answer(200, answer)
             if method == "DELETE":
                 return self._delete(node)
             return _not_found(node, "post")
+        if len(parts) in {2, 3} and parts[1] == "insights" and parts[0] in self._posts:
+            metric = parts[2] if len(parts) == 3 else str(params.get("metric") or "")
+            return self._post_insights(parts[0], metric) if method == "GET" else _not_found(path)
         if len(parts) == 2 and parts[0] in {"me", self.page_id}:
             edge = parts[1]
             if edge == "feed" and method == "POST":
@@ -350,7 +395,7 @@ class FakeFacebook(SandboxServer):
 
     @staticmethod
     def _fields(obj: dict[str, Any], params: dict, default: str) -> dict[str, Any]:
-        wanted = [f.strip() for f in str(params.get("fields") or default).split(",") if f.strip()]
+        wanted = split_fields(str(params.get("fields") or default))
         return {k: copy.deepcopy(obj[k]) for k in ["id", *wanted] if k in obj}
 
     def _next_id(self) -> str:
@@ -480,8 +525,79 @@ class FakeFacebook(SandboxServer):
             body["paging"] = {"cursors": {"before": page[0]["id"], "after": page[-1]["id"]}}
         return _Answer(200, body)
 
+    # --- Engagement (702.6): a post's summaries and insights ---------------------------
+    def set_insights(self, *, allowed: bool = True, impressions_retired: bool = False) -> None:
+        """`allowed` False: the Page token lacks pages_read_insights (code 10 on /insights).
+        `impressions_retired`: post_impressions answers the invalid-metric error, as Meta
+        answers since it deprecated the impressions metrics."""
+        with self._lock:
+            self._insights_allowed = bool(allowed)
+            self._impressions_retired = bool(impressions_retired)
+
+    def _engagement_fields(self, post_id: str, params: dict) -> dict[str, Any]:
+        """`reactions`, `comments` (with `.summary(...)`: total_count) and `shares` (count,
+        left out when nobody shared, as Facebook does) when the fields ask for them."""
+        counts = self.engagement_of(post_id)
+        found: dict[str, Any] = {}
+        for field in split_fields(str(params.get("fields") or "")):
+            name = re.split(r"[.{]", field, maxsplit=1)[0]
+            if name in {"reactions", "comments"}:
+                total = counts["likes" if name == "reactions" else "replies"] or 0
+                edge: dict[str, Any] = {"data": []}
+                if ".summary(" in field:
+                    edge["summary"] = {"total_count": total}
+                    if name == "reactions":
+                        edge["summary"]["viewer_reaction"] = "NONE"
+                    else:
+                        edge["summary"].update(order="ranked", can_comment=True)
+                found[name] = edge
+            elif name == "shares" and counts["shares"]:
+                found["shares"] = {"count": counts["shares"]}
+        return found
+
+    def _post_insights(self, post_id: str, metrics: str) -> _Answer:
+        wanted = [m.strip() for m in metrics.split(",") if m.strip()]
+        if not wanted:
+            return graph_error(
+                3001,
+                "No metric was specified to be fetched. Please specify one or more metrics to "
+                "be fetched and try again.",
+                kind="OAuthException",
+                subcode=1504028,
+            )
+        with self._lock:
+            allowed, retired = self._insights_allowed, self._impressions_retired
+        if not allowed:
+            return graph_error(10, "(#10) Application does not have permission for this action")
+        known = set(VIEW_METRICS) - ({"post_impressions"} if retired else set())
+        unknown = [m for m in wanted if m not in known]
+        if unknown:
+            return graph_error(100, "(#100) The value must be a valid insights metric")
+        views = self.engagement_of(post_id)["views"]
+        data = []
+        if views is not None:  # None: Facebook has no insights for this post (an empty list)
+            for metric in wanted:
+                title, description = VIEW_METRICS[metric]
+                data.append(
+                    {
+                        "name": metric,
+                        "period": "lifetime",
+                        "values": [{"value": views}],
+                        "title": title,
+                        "description": description,
+                        "id": f"{post_id}/insights/{metric}/lifetime",
+                    }
+                )
+        return _Answer(200, {"data": data, "paging": {"previous": "", "next": ""}})
+
     # --- Control surface over HTTP ------------------------------------------------
     def _control(self, action: str, body: dict[str, Any]) -> bool:
+        if action == "insights":
+            self.set_insights(
+                allowed=body.get("allowed", True),
+                impressions_retired=body.get("impressions_retired", False),
+            )
+            return True
         if action == "fail":
             self.fail_next(
                 body.get("status", 500),

@@ -31,7 +31,9 @@ What it follows (docs.joinmastodon.org):
 Not Mastodon, for tests and demos only, under ``/_sandbox/`` (and as methods):
 ``POST /_sandbox/fail`` ``{"status": 500, "count": 2, "body": {...}, "headers": {...}}``,
 ``POST /_sandbox/drop``, ``POST /_sandbox/latency`` ``{"seconds": 0.1}``,
-``POST /_sandbox/reset`` and ``GET /_sandbox/state``.
+``POST /_sandbox/reset``, ``POST /_sandbox/engagement`` ``{"id": "<status id>", "likes": 3,
+"shares": 2, "replies": 1}`` (the status's ``favourites_count``, ``reblogs_count`` and
+``replies_count``) and ``GET /_sandbox/state``.
 
 ``GET /`` is a small HTML timeline of what was posted; ``GET /@username/:id`` shows
 one status (the ``url`` of every status points there).
@@ -444,6 +446,7 @@ class FakeMastodon(SandboxServer):
             "reblogs_count": 0,
             "favourites_count": 0,
             "edited_at": _iso_ms(record["edited"]) if record.get("edited") else None,
+            **self._counts(status_id),
         }
         if authed:  # only for a signed-in viewer (REST::StatusSerializer)
             entity.update(
@@ -470,6 +473,16 @@ class FakeMastodon(SandboxServer):
             poll=None,
         )
         return entity
+
+    def _counts(self, status_id: str) -> dict[str, int]:
+        """The Status entity's counters (entities/Status): what `set_engagement` set, else 0.
+        Mastodon counts no views; a quote is not a boost here."""
+        counts = self.engagement_of(status_id)
+        return {
+            "replies_count": counts["replies"] or 0,
+            "reblogs_count": counts["shares"] or 0,
+            "favourites_count": counts["likes"] or 0,
+        }
 
     # --- The API --------------------------------------------------------------------
     def _next_id(self, moment: datetime) -> int:

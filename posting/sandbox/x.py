@@ -33,7 +33,12 @@ What it follows (docs.x.com/x-api):
   carries ``x-user-limit-24hour-*`` and ``x-app-limit-24hour-*``. Going over is 429
   ``{"title": "Too Many Requests", ...}``.
 
-Not X, for tests and demos (as methods, and under ``/_sandbox/``): ``fail``, ``rate_limit``
+``tweet.fields=public_metrics`` adds ``retweet_count``, ``reply_count``, ``like_count``,
+``quote_count``, ``bookmark_count`` and ``impression_count``.
+
+Not X, for tests and demos (as methods, and under ``/_sandbox/``): ``engagement`` (``{"id":
+"<post id>", "views": 120, "likes": 3, "shares": 2, "quotes": 1, "replies": 0}``), ``fail``,
+``rate_limit``
 (429 with the reset a few seconds ahead), ``drop`` (carry out the next write, then close the
 connection without answering), ``keep_delete`` (answer a deletion ``{"deleted": false}``),
 ``latency`` and ``reset``; ``GET /_sandbox/state``.
@@ -523,14 +528,28 @@ class FakeX(SandboxServer):
             return self._timeline(path.split("/")[3], query)
         return problem(404, "Not Found Error", "Sorry, that page does not exist.")
 
-    @staticmethod
-    def _fields(post: dict[str, Any], query: dict) -> dict[str, Any]:
+    def _fields(self, post: dict[str, Any], query: dict) -> dict[str, Any]:
         history = list(post.get("edit_history") or [post["id"]])
         data = {"id": post["id"], "text": post["text"], "edit_history_tweet_ids": history}
         for name in (query.get("tweet.fields") or "").split(","):
             if name in post and name not in data and name != "submitted_text":
                 data[name] = post[name]
+            elif name == "public_metrics":
+                data[name] = self._public_metrics(post["id"])
         return data
+
+    def _public_metrics(self, post_id: str) -> dict[str, int]:
+        """The post's public_metrics (data dictionary, Post object): what `set_engagement`
+        set, else 0. X counts impressions for everyone to see."""
+        counts = self.engagement_of(post_id)
+        return {
+            "retweet_count": counts["shares"] or 0,
+            "reply_count": counts["replies"] or 0,
+            "like_count": counts["likes"] or 0,
+            "quote_count": counts["quotes"] or 0,
+            "bookmark_count": 0,
+            "impression_count": counts["views"] or 0,
+        }
 
     def _create(self, headers, raw: bytes) -> _Answer:
         if "json" not in (headers.get("Content-Type") or "").lower():

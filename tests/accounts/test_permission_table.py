@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts import permission_table as table
 from posting.models import PostingRequest
 from review.check_models import WatchListEntry
-from review.models import ApprovalChain
+from review.models import AnnualReview, ApprovalChain
 from training.models import TrainingModule
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +112,8 @@ def objects(city, settings, tmp_path):
         "records": records_objects(city),
         "incident": incident_objects(city),
         "report": report_objects(city, news),
+        # 702.6: the demo's review of this year, appointed to the supervisor persona.
+        "annual_review": AnnualReview.objects.get(reviewer=city.supervisor).pk,
     }
 
 
@@ -302,6 +304,10 @@ def url_for(name, objects):
             )
         },
         "reports:post": {"pk": pk["posting"]},
+        **{
+            name: {"pk": objects["annual_review"]}
+            for name in ("annual:detail", "annual:findings", "annual:sign_off", "annual:pdf")
+        },
         "posting:resolve": {
             "pk": objects["news"].pk,
             "publication": objects["news"].publications.get().pk,
