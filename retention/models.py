@@ -93,6 +93,8 @@ class ArchiveRecord(models.Model):
         INCIDENT_UPDATE = "incident_update", "Incident update: source and verification (702.4.1)"
         INCIDENT_CLOSED = "incident_closed", "Incident closed, with its after-action timeline"
         POSTING_REQUEST = "posting_request", "Posting request (702.3)"
+        CONTACT_MESSAGE = "contact_message", "Message from the public (702.5.1)"
+        CONTACT_HANDLED = "contact_handled", "Message from the public: released, moved or answered"
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     kind = models.CharField(max_length=30, choices=Kind.choices)
