@@ -45,7 +45,7 @@ class ContactForm(forms.Form):
             {"class": "usa-input", "autocomplete": "email", "spellcheck": "false"}
         ),
         error_messages={"invalid": "Enter an e-mail address like name@example.com."},
-        max_length=254,
+        max_length=None,  # checked in clean_email, without a maxlength that cuts text short
     )
     phone = forms.CharField(
         label="Your phone number",
@@ -89,6 +89,12 @@ class ContactForm(forms.Form):
         if len(name) > 100:
             raise forms.ValidationError("Shorten your name to 100 characters or fewer.")
         return name
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if len(email) > 254:
+            raise forms.ValidationError("An e-mail address has 254 characters at most.")
+        return email
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

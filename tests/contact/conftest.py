@@ -50,5 +50,8 @@ def form_data(
     }
 
 
-def send(client, topic, address=RESIDENT_ADDRESS, **fields):
-    return client.post(reverse("contact:form"), form_data(topic, **fields), REMOTE_ADDR=address)
+def send(client, topic, address=RESIDENT_ADDRESS, forwarded_for=None, **fields):
+    meta = {"REMOTE_ADDR": address}
+    if forwarded_for is not None:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    return client.post(reverse("contact:form"), form_data(topic, **fields), **meta)
