@@ -159,6 +159,9 @@ def load_demo_city(
     for username in ("poster", "supervisor"):
         authorize_for_demo_channels(users[username], channels, by=users["mayor"])
     give_demo_authenticators(users.values())
+    from contact.demo import load_contact_topics
+
+    load_contact_topics(users)  # 702.5.1: where residents' messages go
     if equipment_exceptions:
         grant_demo_exceptions(users)
     if annual_review:

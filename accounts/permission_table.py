@@ -27,6 +27,9 @@ INCIDENT_BOARD_NOTE = (
     "its compilers, the Mayor's office, designees over its channels, supervisors, and "
     "employees authorized to post to its channels"
 )
+# Whoever the Mayor's office names to read a contact topic's inbox (702.5.1); in the demo city
+# every persona but IT answers for one.
+INBOX = frozenset({STAFF, POSTER, SUPERVISOR, MAYOR, DESIGNEE, CLERK})
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,69 @@ TABLE: list[Rule] = [
     rule("news:incident", "Read an incident's updates", EVERYONE, clause="702.4.1"),
     rule("news:incident_feed", "Subscribe to an incident's feed", EVERYONE, clause="702.4.1"),
     rule("healthz", "Check the service is up", EVERYONE),
+    # Contacting city employees (702.5.1)
+    rule("contact:form", "Write to city staff", EVERYONE, clause="702.5.1"),
+    rule(
+        "contact:sent",
+        "See the confirmation and reference number of one's message",
+        EVERYONE,
+        clause="702.5.1",
+        note="with the signed link the page gives, for a day",
+    ),
+    rule(
+        "contact:inbox",
+        "Read the messages from the public to one's topics",
+        INBOX,
+        clause="702.5.1",
+        note="inbox members named by the Mayor's office; only their topics' messages",
+    ),
+    rule(
+        "contact:message",
+        "Read a message from the public",
+        INBOX,
+        clause="702.5.1",
+        note="inbox members of the message's topic",
+    ),
+    rule(
+        "contact:answer",
+        "Record how a message was answered",
+        INBOX,
+        "POST",
+        clause="702.5.1",
+        note="inbox members of the message's topic; archived (702.7)",
+    ),
+    rule(
+        "contact:assign",
+        "Assign a message to a colleague of the inbox",
+        INBOX,
+        "POST",
+        clause="702.5.1",
+        note="inbox members of the message's topic",
+    ),
+    rule(
+        "contact:move",
+        "Move a message to the topic it belongs to",
+        INBOX,
+        "POST",
+        clause="702.5.1",
+        note="inbox members of the message's topic",
+    ),
+    rule(
+        "contact:release",
+        "Release a message held as possible spam",
+        INBOX,
+        "POST",
+        clause="702.5.1",
+        note="inbox members of the message's topic",
+    ),
+    rule("contact:topics", "See the contact page's topics", {MAYOR}, clause="702.5.1"),
+    rule("contact:topic_new", "Add a contact topic", {MAYOR}, clause="702.5.1"),
+    rule(
+        "contact:topic_edit",
+        "Change a contact topic: department, inbox members, e-mail",
+        {MAYOR},
+        clause="702.5.1",
+    ),
     # Signing in
     rule("login", "Sign in", EVERYONE),
     rule("logout", "Sign out", EVERYONE, method="POST"),

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "retention",
     "records",
     "training",
+    "contact",
 ]
 
 MIDDLEWARE = [
@@ -400,6 +401,48 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Cache ----------------------------------------------------------------
+# Redis where configured, so that every web process shares one count (the contact page's
+# rate limits); otherwise this process's memory, enough on a laptop. Short timeouts: a slow
+# Redis must not hold up a page.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "citysocial",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Behind a reverse proxy ---------------------------------------------------
+# The header in which the city's reverse proxy passes the client's address, e.g.
+# X-Forwarded-For or X-Real-IP. Read only when named here: without a proxy in front anyone
+# could send it. X-Forwarded-For lists one address per proxy; the one taken is
+# TRUSTED_PROXY_COUNT from the right (1: the address the nearest proxy itself saw).
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "").strip()
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1)
+
+# --- Public contact (702.5.1) -------------------------------------------------
+# How residents reach the city by telephone, shown on the contact page and when the page
+# turns a flood away.
+CITY_PHONE = os.environ.get("CITY_PHONE", "(360) 555-0142")
+CITY_PHONE_HOURS = os.environ.get("CITY_PHONE_HOURS", "Monday to Friday, 8 AM to 5 PM")
+# Messages accepted from one client address: at most this many per window (seconds). Each
+# pair is a fixed window counted in the cache (Redis); the address is kept only as a keyed
+# hash that expires with its window.
+CONTACT_RATE_LIMITS = [
+    (envint("CONTACT_LIMIT_SHORT", 5), envint("CONTACT_LIMIT_SHORT_SECONDS", 15 * 60)),
+    (envint("CONTACT_LIMIT_DAY", 20), envint("CONTACT_LIMIT_DAY_SECONDS", 24 * 60 * 60)),
+]
+# A message sent sooner than this after the form was opened is held as possible spam.
+CONTACT_MIN_FILL_SECONDS = envint("CONTACT_MIN_FILL_SECONDS", 3)
+CONTACT_MAX_MESSAGE_CHARS = envint("CONTACT_MAX_MESSAGE_CHARS", 5000)
+# More links than this in one message: held as possible spam.
+CONTACT_MAX_LINKS = envint("CONTACT_MAX_LINKS", 3)
+
 # --- Platforms ------------------------------------------------------------
 # Platform credentials are encrypted at rest with this key (Fernet, urlsafe base64 of 32 bytes;
 # several keys separated by commas rotate: the first encrypts, all decrypt). In production it is
@@ -441,6 +484,8 @@ EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+# Seconds to wait for the mail server: a stalled server must not hold a page open.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -9,6 +9,7 @@ from accounts.views import dashboard, healthz
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="news:index", permanent=False), name="home"),
     path("news/", include("posting.news_urls")),
+    path("contact/", include("contact.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -121,6 +121,8 @@ class ArchiveRecord(models.Model):
         CONTENT_REPORT = "content_report", "Report of content (702.5)"
         INVESTIGATION = "investigation", "Investigation of reported content (702.5)"
         ANNUAL_REVIEW = "annual_review", "Annual review of social media use (702.6)"
+        CONTACT_MESSAGE = "contact_message", "Message from the public (702.5.1)"
+        CONTACT_HANDLED = "contact_handled", "Message from the public: released, moved or answered"
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     kind = models.CharField(max_length=30, choices=Kind.choices)

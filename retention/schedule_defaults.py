@@ -182,6 +182,31 @@ DEFAULT_SERIES = [
         "categories": [],
     },
     {
+        "code": "PUBLIC-CONTACT",
+        "title": "Messages from the public through the contact page (702.5.1)",
+        "description": (
+            "Messages residents send city employees through the city's contact page "
+            "(702.5.1), as received (held as possible spam or not), and each release, move to "
+            "another department and answer, with who handled it. CORE files communications "
+            "by who sends or receives them: those of departments and staff are "
+            "non-executive communications, GS2010-001; those to or from the Mayor, the "
+            "council and executive management are GS50-01-12 (Communications: Governing/"
+            "Executive/Advisory), retained 2 years after the communication is received or "
+            "provided, whichever is later, then appraised by the State Archives. GS2010-001 "
+            "was read here only as GS50-01-12 (CORE 4.0) names it among its exclusions: the "
+            "City Clerk should confirm its period and final action against the edition in "
+            "force. Until then every message is kept 2 years after it is answered (the later "
+            "of received and provided) and appraised, never destroyed automatically; a "
+            "message never answered (held as spam and not released) has no clock yet."
+        ),
+        "retention_years": 2,
+        "clock_event": "contact_answered",
+        "final_action": "appraisal",
+        "authority": f"{CORE}, GS2010-001 (non-executive) and GS50-01-12 (executive)",
+        "record_kinds": ["contact_message", "contact_handled"],
+        "categories": [],
+    },
+    {
         "code": "RECORDS-CUSTODY",
         "title": "Custody of public records: requests, exports and certificates of destruction",
         "description": (

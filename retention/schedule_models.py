@@ -26,6 +26,7 @@ class ClockEvent(models.TextChoices):
     INCIDENT_CLOSED = "incident_closed", "Incident closed"
     REQUEST_RESOLVED = "request_resolved", "Public records request resolved"
     CAPTURED = "captured", "Captured in the archive"
+    CONTACT_ANSWERED = "contact_answered", "A message from the public is answered"
 
 
 # "2 years after <phrase>": how the state schedules word the start of a period.
@@ -35,6 +36,7 @@ CLOCK_PHRASES = {
     ClockEvent.INCIDENT_CLOSED: "the incident is closed",
     ClockEvent.REQUEST_RESOLVED: "the request is resolved",
     ClockEvent.CAPTURED: "the record is captured",
+    ClockEvent.CONTACT_ANSWERED: "the message is answered",
 }
 
 

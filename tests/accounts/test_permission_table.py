@@ -114,6 +114,27 @@ def objects(city, settings, tmp_path):
         "report": report_objects(city, news),
         # 702.6: the demo's review of this year, appointed to the supervisor persona.
         "annual_review": AnnualReview.objects.get(reviewer=city.supervisor).pk,
+        "contact": contact_objects(city),
+    }
+
+
+def contact_objects(city):
+    """A message from the public in a topic whose inbox every INBOX persona reads, so that the
+    walk checks the table's roles (who reads which topic is tested in tests/contact), a
+    confirmation link for it, and a topic."""
+    from django.core import signing
+
+    from contact.models import ContactMessage, ContactTopic
+    from contact.views import SENT_SALT
+
+    topic = ContactTopic.objects.get(department__name="Mayor's Office")
+    readers = [city.staff, city.poster, city.supervisor, city.mayor, city.designee, city.clerk]
+    topic.change(by=city.mayor, members=readers)
+    message = ContactMessage.receive(topic=topic, body="When is the next town hall?")
+    return {
+        "reference": message.reference,
+        "token": signing.dumps(message.reference, salt=SENT_SALT),
+        "topic": topic.pk,
     }
 
 
@@ -308,6 +329,18 @@ def url_for(name, objects):
             name: {"pk": objects["annual_review"]}
             for name in ("annual:detail", "annual:findings", "annual:sign_off", "annual:pdf")
         },
+        **{
+            name: {"reference": objects["contact"]["reference"]}
+            for name in (
+                "contact:message",
+                "contact:answer",
+                "contact:assign",
+                "contact:move",
+                "contact:release",
+            )
+        },
+        "contact:sent": {"token": objects["contact"]["token"]},
+        "contact:topic_edit": {"pk": objects["contact"]["topic"]},
         "posting:resolve": {
             "pk": objects["news"].pk,
             "publication": objects["news"].publications.get().pk,
