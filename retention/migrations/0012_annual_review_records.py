@@ -11,7 +11,7 @@ def add_annual_reviews_series(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("retention", "0008_incident_series"),
+        ("retention", "0011_report_records"),
     ]
 
     operations = [

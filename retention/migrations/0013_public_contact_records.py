@@ -14,7 +14,7 @@ def add_public_contact_series(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("retention", "0008_incident_series"),
+        ("retention", "0012_annual_review_records"),
     ]
 
     operations = [

@@ -10,8 +10,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("posting", "0008_incidents"),
-        ("retention", "0009_annual_review_records"),
-        ("review", "0006_reports_investigations_public_posting"),
+        ("retention", "0012_annual_review_records"),
+        ("review", "0007_report_rules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

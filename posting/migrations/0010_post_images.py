@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("posting", "0008_incidents"),
+        ("posting", "0009_publication_wakeups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("posting", "0008_incidents"),
+        ("posting", "0010_post_images"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
