@@ -357,6 +357,20 @@ class MastodonAdapter(Adapter):
             },
         )
 
+    # --- Engagement (702.6) ----------------------------------------------------------
+    def engagement(self, publication) -> Engagement:
+        """The status's own counters (GET /api/v1/statuses/:id, entities/Status):
+        favourites, boosts and replies. Mastodon counts no views."""
+        status = self.fetch(publication)
+        counts = {name: status.get(name) for name in MASTODON_COUNTS}
+        return Engagement(
+            views=None,
+            likes=count_of(counts["favourites_count"]),
+            shares=count_of(counts["reblogs_count"]),
+            replies=count_of(counts["replies_count"]),
+            raw={"id": status.get("id"), **counts},
+        )
+
 
 # --- Reading statuses back ---------------------------------------------------------
 class _ContentText(HTMLParser):
@@ -408,20 +422,6 @@ def _filename(mime_type: str) -> str:
     return "image." + {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif"}.get(
         mime_type, "webp"
     )
-
-    # --- Engagement (702.6) ----------------------------------------------------------
-    def engagement(self, publication) -> Engagement:
-        """The status's own counters (GET /api/v1/statuses/:id, entities/Status):
-        favourites, boosts and replies. Mastodon counts no views."""
-        status = self.fetch(publication)
-        counts = {name: status.get(name) for name in MASTODON_COUNTS}
-        return Engagement(
-            views=None,
-            likes=count_of(counts["favourites_count"]),
-            shares=count_of(counts["reblogs_count"]),
-            replies=count_of(counts["replies_count"]),
-            raw={"id": status.get("id"), **counts},
-        )
 
 
 MASTODON_COUNTS = ("favourites_count", "reblogs_count", "replies_count")
