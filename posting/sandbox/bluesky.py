@@ -175,6 +175,10 @@ class _Fault(Fault):
         return self.method.upper() == method and self.nsid in {nsid, "*"}
 
 
+# _post_view looks the thread gate up itself unless given one (None: the post has none).
+LOOK_UP = object()
+
+
 class FakeBluesky(SandboxServer):
     """A Bluesky PDS in a daemon thread, with an in-memory repo and fault controls.
 
@@ -564,25 +568,6 @@ class FakeBluesky(SandboxServer):
             body["cursor"] = page[-1]["indexed"]
         return _Answer(200, body)
 
-    def _post_view(self, post: dict[str, Any]) -> dict[str, Any]:
-        """app.bsky.feed.defs#postView, with the thread gate's view when the post has one."""
-        view: dict[str, Any] = {
-            "uri": post["uri"],
-            "cid": post["cid"],
-            "author": {"did": self.did, "handle": self.handle, "displayName": self.display_name},
-            "record": post["value"],
-            "replyCount": 0,
-            "repostCount": 0,
-            "likeCount": 0,
-            "quoteCount": 0,
-            "indexedAt": post["indexed"],
-        }
-        with self._lock:
-            gate = self._records.get((THREADGATE, post["rkey"]))
-        if gate is not None:
-            view["threadgate"] = {"uri": gate["uri"], "cid": gate["cid"], "record": gate["value"]}
-        return view
-
     # --- Posts made in the Bluesky app, not through CitySocial (702.5) -----------------
     def post_as_account(self, text: str, *, allow: list | None = None) -> dict[str, Any]:
         """A post made in the Bluesky app. The app adds no thread gate unless asked: `allow`
@@ -819,7 +804,12 @@ class FakeBluesky(SandboxServer):
             views.append(self._post_view(record, gate))
         return _Answer(200, {"posts": views})
 
-    def _post_view(self, record: dict[str, Any], gate: dict[str, Any] | None) -> dict[str, Any]:
+    def _post_view(self, record: dict[str, Any], gate: Any = LOOK_UP) -> dict[str, Any]:
+        """app.bsky.feed.defs#postView, with the counts set for the post and the thread gate's
+        view when the post has one (looked up unless the caller has it)."""
+        if gate is LOOK_UP:
+            with self._lock:
+                gate = self._records.get((THREADGATE, record["rkey"]))
         counts = self.engagement_of(record["rkey"])
         view: dict[str, Any] = {
             "uri": record["uri"],
