@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from posting.models import Platform, Publication
-from posting.platforms import PlatformError
+from posting.platforms import ask_published
 
 from .archive import append
 from .models import ArchiveRecord, PlatformCheck, canonical_json, sha256_hex
@@ -56,18 +56,16 @@ def due_publications(now):
 
 def check_publication(publication_id: int) -> ArchiveRecord | None:
     """Fetch one published post back; capture it if what the public sees has changed."""
-    publication = (
-        Publication.objects.select_related("channel", "post").filter(pk=publication_id).first()
+    answer = ask_published(
+        publication_id,
+        lambda adapter, publication: adapter.fetch(publication),
+        cannot="cannot be fetched from",
     )
-    if publication is None or publication.status != Publication.Status.PUBLISHED:
+    if answer is None:
         return None
-    try:
-        raw = publication.channel.adapter.fetch(publication)
-    except PlatformError as exc:
-        _note_error(publication, exc.message)
-        return None
-    except NotImplementedError:
-        _note_error(publication, f"{publication.channel.platform_label} cannot be fetched from.")
+    publication, raw = answer.publication, answer.value
+    if answer.error:
+        _note_error(publication, answer.error)
         return None
     view = public_view(publication.channel.platform, raw)
     with transaction.atomic():

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from posting.models import Platform, Publication
-from posting.platforms import PlatformError
+from posting.platforms import ask_published
 
 from .annual_models import EngagementSchedule, EngagementSnapshot
 
@@ -79,18 +79,16 @@ def claim_due(batch_size: int = BATCH_SIZE, now=None) -> list[int]:
 
 def fetch_engagement(publication_id: int) -> EngagementSnapshot | None:
     """Ask the platform for one published post's counts and keep them as a snapshot."""
-    publication = (
-        Publication.objects.select_related("channel", "post").filter(pk=publication_id).first()
+    answer = ask_published(
+        publication_id,
+        lambda adapter, publication: adapter.engagement(publication),
+        cannot="gives no counts",
     )
-    if publication is None or publication.status != Publication.Status.PUBLISHED:
+    if answer is None:
         return None
-    try:
-        counts = publication.channel.adapter.engagement(publication)
-    except PlatformError as exc:
-        _note_error(publication, exc.message)
-        return None
-    except NotImplementedError:
-        _note_error(publication, f"{publication.channel.platform_label} gives no counts.")
+    publication, counts = answer.publication, answer.value
+    if answer.error:
+        _note_error(publication, answer.error)
         return None
     with transaction.atomic():
         snapshot = EngagementSnapshot.objects.create(

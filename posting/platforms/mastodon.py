@@ -373,33 +373,10 @@ class MastodonAdapter(Adapter):
 
 
 # --- Reading statuses back ---------------------------------------------------------
-class _ContentText(HTMLParser):
-    """A status's HTML `content` back to its text: paragraphs and line breaks kept, tags
-    dropped (a link's hidden parts, such as its scheme, are text inside spans and stay)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "br":
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag == "p":
-            self.parts.append("\n\n")
-
-    def handle_data(self, data):
-        self.parts.append(data)
-
-
 def _text(status: dict) -> str:
     if isinstance(status.get("text"), str):  # the source text, where Mastodon gives it
         return status["text"]
-    parser = _ContentText()
-    parser.feed(str(status.get("content") or ""))
-    parser.close()
-    return "".join(parser.parts)
+    return status_text(str(status.get("content") or ""))
 
 
 def comparable(text: str) -> str:
@@ -410,9 +387,8 @@ def comparable(text: str) -> str:
 
 
 def _created(status: dict) -> datetime:
-    try:
-        moment = datetime.fromisoformat(str(status.get("created_at")).replace("Z", "+00:00"))
-    except ValueError:
+    moment = _moment(status.get("created_at"))
+    if moment is None:
         return datetime.now(UTC)  # no time: count it as recent, so that it is looked at
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 

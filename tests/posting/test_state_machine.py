@@ -136,3 +136,25 @@ def test_nothing_but_post_methods_assigns_the_state():
             if assigns_a_post or (assigns_its_own and not own_models_module):
                 offenders.append(f"{path.relative_to(root)}:{number}")
     assert offenders == [], offenders
+
+
+def test_every_transition_leaves_a_row(city):
+    post = city.submitted()
+    post.reject(by=city.supervisor, equipment=city.kit(city.supervisor), comment="Add times.")
+    post.revise(
+        by=city.poster,
+        title=post.title,
+        body=post.body + " 9 AM-3 PM.",
+        category="announcement",
+        channels=[city.website],
+    )
+    post.submit(by=city.poster, equipment=city.kit(city.poster))
+    post.withdraw(by=city.poster, reason="Work postponed.")
+    moves = list(PostTransition.objects.filter(post=post).values_list("from_state", "to_state"))
+    assert moves == [
+        ("draft", "submitted"),
+        ("submitted", "rejected"),
+        ("rejected", "draft"),
+        ("draft", "submitted"),
+        ("submitted", "withdrawn"),
+    ]
