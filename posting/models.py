@@ -349,8 +349,12 @@ class Post(models.Model):
         return transition
 
     def _lock(self) -> "Post":
-        """Reload this post's row under a lock, so two people acting at once take turns."""
-        locked = Post.objects.select_for_update().get(pk=self.pk)
+        """Reload this post's row under a lock, so two people acting at once take turns.
+
+        NO KEY: a worker archiving a delivery inserts rows that refer to the post, and the
+        foreign-key check would otherwise wait on this lock while it holds the delivery's row,
+        which a take-down locks next (a deadlock)."""
+        locked = Post.objects.select_for_update(no_key=True).get(pk=self.pk)
         self.state = locked.state
         self.scheduled_for = locked.scheduled_for
         return self
@@ -1120,7 +1124,11 @@ class Publication(models.Model):
         apply_pending_take_down(self)
 
     def _locked_for_remover(self, by) -> "Publication":
-        publication = Publication.objects.select_for_update().select_related("post").get(pk=self.pk)
+        publication = (
+            Publication.objects.select_for_update(of=("self",))
+            .select_related("post")
+            .get(pk=self.pk)
+        )
         if not publication.post.may_remove_content(by):
             raise PermissionDenied(
                 "702.5: only a supervisor, the Mayor's office or the Mayor's designee may act on "
@@ -1182,7 +1190,11 @@ class ChannelHealth(models.Model):
     def locked(cls, channel_id: int) -> "ChannelHealth":
         """The channel's row, locked until the caller's transaction ends (created if missing)."""
         cls.objects.get_or_create(channel_id=channel_id)
-        return cls.objects.select_for_update().select_related("channel").get(channel_id=channel_id)
+        return (
+            cls.objects.select_for_update(of=("self",))
+            .select_related("channel")
+            .get(channel_id=channel_id)
+        )
 
     @property
     def is_open(self) -> bool:

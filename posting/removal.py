@@ -58,7 +58,8 @@ def carry_out(take_down: TakeDown) -> None:
     whose last send may have reached the platform unanswered is removed, not cancelled.
     """
     take_down = TakeDown.objects.select_for_update().get(pk=take_down.pk)
-    for publication in take_down.post.publications.select_for_update():
+    # Only the deliveries' rows: the ordering joins the channels, which a worker's claim locks.
+    for publication in take_down.post.publications.select_for_update(of=("self",)):
         if publication.status in NOT_SENT and not publication.outcome_unknown:
             publication.cancel_for_take_down()
         elif publication.status in NOT_SENT | MAY_BE_PUBLIC:
@@ -306,7 +307,7 @@ def record_removed(
         # The take-down first, always: two workers finishing its last two rows take turns,
         # so the second sees the first's removal and completes it.
         take_down = TakeDown.objects.select_for_update().get(pk=take_down.pk)
-        row = Publication.objects.select_for_update().select_related("post", "channel")
+        row = Publication.objects.select_for_update(of=("self",)).select_related("post", "channel")
         row = row.get(pk=publication.pk)
         if row.status != Status.REMOVING:
             return  # a person, or another worker, recorded it first
