@@ -42,6 +42,7 @@ FORMATS = {
 }
 TYPE_NAMES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WebP"}
 IMAGE_TYPES = frozenset(TYPE_NAMES)
+GIF = "image/gif"
 
 
 def megabytes(size: int) -> str:
@@ -358,6 +359,13 @@ def channel_image_problems(channels, images: list[ImageSummary]) -> list[str]:
                 f"{channel.name}: takes at most {capabilities.max_images} images on a post; "
                 f"this one has {len(images)}."
             )
+        gifs = [image for image in images if image.mime_type == GIF]
+        if capabilities.gif_alone and gifs and len(images) > 1:
+            problems.append(
+                f"{channel.name}: {gifs[0].label} is a GIF; {channel.platform_label} takes one "
+                f"animated GIF on a post, or up to {capabilities.max_images} other images, not "
+                "both. Post the GIF on its own or leave that channel out."
+            )
         for image in images:
             if capabilities.image_types and image.mime_type not in capabilities.image_types:
                 accepted = ", ".join(TYPE_NAMES[t] for t in sorted(capabilities.image_types))
@@ -366,11 +374,13 @@ def channel_image_problems(channels, images: list[ImageSummary]) -> list[str]:
                     f"picture; {channel.platform_label} takes {accepted} here. Save it as one "
                     "of those or leave that channel out."
                 )
-            limit = capabilities.max_image_bytes
+            limit, kind = capabilities.max_image_bytes, "images"
+            if image.mime_type == GIF and capabilities.max_gif_bytes:
+                limit, kind = capabilities.max_gif_bytes, "animated GIFs"
             if limit and image.size > limit:
                 problems.append(
                     f"{channel.name}: {image.label} is {exact_size(image.size)}; "
-                    f"{channel.platform_label} takes images up to {exact_size(limit)}. Make it "
+                    f"{channel.platform_label} takes {kind} up to {exact_size(limit)}. Make it "
                     "smaller or leave that channel out."
                 )
     return problems
@@ -383,7 +393,14 @@ def image_limits(capabilities) -> str:
     count = min(capabilities.max_images, MAX_IMAGES)
     size = exact_size(capabilities.max_image_bytes or MAX_IMAGE_BYTES)
     types = ", ".join(TYPE_NAMES[t] for t in sorted(capabilities.image_types or IMAGE_TYPES))
-    return f"Up to {count} per post, each up to {size}; {types}; alternative text required."
+    gifs = ""
+    if capabilities.max_gif_bytes or capabilities.gif_alone:
+        gifs = "; an animated GIF"
+        if capabilities.max_gif_bytes:
+            gifs += f" up to {exact_size(capabilities.max_gif_bytes)}"
+        if capabilities.gif_alone:
+            gifs += ", alone on its post"
+    return f"Up to {count} per post, each up to {size}; {types}{gifs}; alternative text required."
 
 
 def summaries_of(images) -> list[ImageSummary]:

@@ -92,6 +92,11 @@ class Capabilities:
     # (posting.media_models checks both in the draft form, per channel).
     max_image_bytes: int = 0
     image_types: frozenset[str] = frozenset()
+    # Animated GIFs, where the platform holds them to rules of their own (X: "up to 4 photos,
+    # 1 animated GIF or 1 video" on a post, a GIF up to 15 MB): the largest GIF in bytes (0:
+    # as any image), and whether a GIF must be the only image on its post.
+    max_gif_bytes: int = 0
+    gif_alone: bool = False
     counts_text_by: str = "characters"
     # True when sending the same publication twice cannot make two posts (an idempotency
     # key, a record key chosen before sending). Otherwise a retry after a lost answer first

@@ -10,10 +10,14 @@ text (X gives it back with every link shortened to t.co and &, <, > escaped), an
 asks it first on every attempt after the first, so a retry after a lost answer does not post
 twice.
 
-Images (docs.x.com/x-api/media): each goes to `POST /2/media/upload` as multipart `media` with
-`media_category=tweet_image` and its `media_type` (the one-request upload, for JPEG, PNG and
-WebP up to 5 MB; GIFs need the chunked initialize/append/finalize flow, which CitySocial does
-not use, so the draft form refuses GIFs for X). Its alternative text goes to
+Images (docs.x.com/x-api/media): a JPEG, PNG or WebP picture (up to 5 MB) goes to
+`POST /2/media/upload` as multipart `media` with `media_category=tweet_image` and its
+`media_type`, in one request. An animated GIF (up to 15 MB, and alone on its post: "up to 4
+photos, 1 animated GIF or 1 video") goes through the chunked upload with
+`media_category=tweet_gif`: `POST /2/media/upload/initialize` with JSON {"media_type",
+"total_bytes", "media_category"}, then `POST /2/media/upload/{id}/append` with multipart
+`segment_index` (0, 1, ... in order) and `media` (each segment at most 5 MB), then
+`POST /2/media/upload/{id}/finalize`. Each image's alternative text goes to
 `POST /2/media/metadata` as {"id", "metadata": {"alt_text": {"text"}}} before the post, and the
 post names them in `media.media_ids`. An upload whose `processing_info` is not yet succeeded is
 asked about (`GET /2/media/upload?command=STATUS`) until it is. A retry after a lost answer
@@ -97,8 +101,13 @@ TIMELINE_FIELDS = "created_at,text,reply_settings,in_reply_to_user_id,referenced
 PROBLEM_NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 
 MAX_IMAGES = 4  # "up to 4 photos, 1 animated GIF or 1 video" on a post
-MAX_IMAGE_BYTES = 5 * 1024 * 1024  # images 5 MB
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})  # the one-request upload
+MAX_IMAGE_BYTES = 5 * 1024 * 1024  # images 5 MB (tweet_image)
+MAX_GIF_BYTES = 15 * 1024 * 1024  # animated GIFs 15 MB (tweet_gif)
+GIF = "image/gif"
+ONE_REQUEST_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})  # POST /2/media/upload
+IMAGE_TYPES = ONE_REQUEST_TYPES | {GIF}  # a GIF goes through the chunked upload
+MAX_SEGMENT_BYTES = 5 * 1024 * 1024  # "keep each segment at or below 5 MB"
+SEGMENT_BYTES = 4 * 1024 * 1024  # what CitySocial appends at a time, under that limit
 MAX_STATUS_CHECKS = 10
 
 
@@ -198,15 +207,19 @@ class XAdapter(Adapter):
         max_images=MAX_IMAGES,
         max_image_bytes=MAX_IMAGE_BYTES,
         image_types=IMAGE_TYPES,
+        max_gif_bytes=MAX_GIF_BYTES,
+        gif_alone=True,
         counts_text_by="weighted characters",
         safe_to_resend=False,  # POST /2/tweets has no idempotency key
         posts_per_minute=6,  # 100 posts per user per 15 minutes
         can_reply=True,  # reply.in_reply_to_tweet_id
     )
 
-    def __init__(self, channel):
+    def __init__(self, channel, *, segment_bytes: int = SEGMENT_BYTES):
         super().__init__(channel)
         self._me: dict[str, Any] | None = None
+        # The size of each appended segment of a chunked upload, at most X's 5 MB.
+        self.segment_bytes = max(1, min(int(segment_bytes), MAX_SEGMENT_BYTES))
 
     def text_length(self, text: str) -> int:
         return weighted_length(text)
@@ -272,6 +285,12 @@ class XAdapter(Adapter):
             "text": publication.post.body,
             "reply_settings": self.reply_settings,
         }
+        if len(images) > 1 and any(image.mime_type == GIF for image in images):
+            raise PlatformError(
+                f"X takes one animated GIF on a post, or up to {MAX_IMAGES} other images, not "
+                "both; this post has a GIF among its images.",
+                permanent=True,
+            )
         if images:
             body["media"] = {"media_ids": [self.upload_media(image) for image in images]}
         if reply_to is not None:
@@ -294,22 +313,28 @@ class XAdapter(Adapter):
             )
         if image.mime_type not in IMAGE_TYPES:
             raise PlatformError(
-                f"X takes JPEG, PNG and WebP images from CitySocial; this one is {image.mime_type}.",
+                "X takes JPEG, PNG and WebP images and animated GIFs from CitySocial; this one "
+                f"is {image.mime_type}.",
                 permanent=True,
             )
-        if len(image.data) > MAX_IMAGE_BYTES:
+        gif = image.mime_type == GIF
+        limit = MAX_GIF_BYTES if gif else MAX_IMAGE_BYTES
+        if len(image.data) > limit:
             raise PlatformError(
-                f"The image is {len(image.data):,} bytes; X takes images up to "
-                f"{MAX_IMAGE_BYTES:,} bytes.",
+                f"The {'GIF' if gif else 'image'} is {len(image.data):,} bytes; X takes "
+                f"{'animated GIFs' if gif else 'images'} up to {limit:,} bytes.",
                 permanent=True,
             )
-        uploaded = self._call(
-            "POST",
-            "/2/media/upload",
-            what="the image",
-            data={"media_category": "tweet_image", "media_type": image.mime_type},
-            files={"media": ("image", image.data, image.mime_type)},
-        )["data"]
+        if gif:
+            uploaded = self._upload_in_segments(image)
+        else:
+            uploaded = self._call(
+                "POST",
+                "/2/media/upload",
+                what="the image",
+                data={"media_category": "tweet_image", "media_type": image.mime_type},
+                files={"media": ("image", image.data, image.mime_type)},
+            )["data"]
         media_id = str(uploaded["id"])
         self._wait_until_processed(media_id, uploaded.get("processing_info"))
         self._call(
@@ -319,6 +344,33 @@ class XAdapter(Adapter):
             json={"id": media_id, "metadata": {"alt_text": {"text": image.alt}}},
         )
         return media_id
+
+    def _upload_in_segments(self, image) -> dict[str, Any]:
+        """X's chunked upload, the one way it takes an animated GIF: initialize, append every
+        segment in order, finalize. Answers the finalize's `data`."""
+        started = self._call(
+            "POST",
+            "/2/media/upload/initialize",
+            what="the GIF upload",
+            json={
+                "media_type": image.mime_type,
+                "total_bytes": len(image.data),
+                "media_category": "tweet_gif",
+            },
+        )["data"]
+        media_id = str(started["id"])
+        step = self.segment_bytes
+        for index, start in enumerate(range(0, len(image.data), step)):
+            part = image.data[start : start + step]
+            self._call(
+                "POST",
+                f"/2/media/upload/{media_id}/append",
+                what=f"part {index + 1} of the GIF",
+                data={"segment_index": index},
+                files={"media": ("media", part, "application/octet-stream")},
+            )
+        path = f"/2/media/upload/{media_id}/finalize"
+        return self._call("POST", path, what="the GIF upload")["data"]
 
     def _wait_until_processed(self, media_id: str, info: dict | None) -> None:
         for _ in range(MAX_STATUS_CHECKS):
@@ -574,6 +626,11 @@ def _error(response: requests.Response, body: Any, what: str) -> PlatformError:
             or body.get("title")
             or detail
         )
+        # An invalid request's detail is general ("One or more parameters to your request was
+        # invalid."); its first error says which and why, which is what a person can act on.
+        specific = str(first.get("message") or "")
+        if specific and specific not in detail:
+            detail = f"{detail} {specific}" if detail.endswith(".") else f"{detail}: {specific}"
     if status == 429:
         wait = _retry_after(response.headers)
         when = f" in about {round(wait)} seconds" if wait is not None else " later"

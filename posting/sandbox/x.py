@@ -21,9 +21,20 @@ What it follows (docs.x.com/x-api):
   ``invalid-request``), over 5 MB is 400 too. After :meth:`FakeX.process_media_slowly` an
   upload carries ``processing_info`` (pending) and ``GET /2/media/upload?command=STATUS&media_id=``
   answers in_progress until it has been asked enough, then succeeded.
+  The chunked upload, for an animated GIF (``media_category`` tweet_gif, up to 15 MB) or an
+  image (tweet_image, up to 5 MB): ``POST /2/media/upload/initialize`` (JSON ``media_type``,
+  ``total_bytes``, ``media_category``) answers ``{"data": {"id", "media_key",
+  "expires_after_secs"}}``; ``POST /2/media/upload/:id/append`` (multipart ``segment_index``,
+  0, 1, ... in order, and ``media``, at most 5 MB) answers ``{"data": {"expires_at"}}``;
+  ``POST /2/media/upload/:id/finalize`` answers ``{"data": {"id", "media_key", "size",
+  "expires_after_secs"}}``, with ``processing_info`` after :meth:`FakeX.process_media_slowly`.
+  An unknown id, a segment out of order or too large, more bytes than announced, a finalize
+  before every byte has come, or bytes that are not of the announced type are 400
+  ``invalid-request``.
   ``POST /2/media/metadata`` (JSON ``{"id", "metadata": {"alt_text": {"text"}}}``, at most
   1,000 characters) sets the alternative text. ``POST /2/tweets`` takes ``media.media_ids``
-  (1 to 4 ids of this account's processed uploads; otherwise 400 "Your media IDs are invalid.").
+  (1 to 4 ids of this account's processed uploads, an animated GIF only on its own; otherwise
+  400 "Your media IDs are invalid.").
 * ``GET /2/tweets/:id`` (a missing post is 200 with ``errors`` of type resource-not-found),
   ``DELETE /2/tweets/:id`` (``{"data": {"deleted": true}}``; a missing post is 404),
   ``GET /2/users/me``, ``GET /2/users/:id/tweets`` (newest first, ``max_results`` 5-100,
@@ -94,6 +105,18 @@ LIMITS = {
 MAX_MEDIA = 4
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 ONE_SHOT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+# The chunked upload: what each category takes, and up to what size.
+CHUNKED_CATEGORIES = {
+    "tweet_image": (ONE_SHOT_TYPES, MAX_IMAGE_BYTES),
+    "tweet_gif": (frozenset({"image/gif"}), 15 * 1024 * 1024),
+}
+MEDIA_CATEGORIES = "tweet_image, tweet_gif, tweet_video, amplify_video, dm_image, dm_gif, dm_video"
+# X's documentation: "Keep each segment at or below 5 MB (server maximum is 8 MB)"; the fake
+# holds clients to the documented 5 MB.
+MAX_SEGMENT_BYTES = 5 * 1024 * 1024
+MAX_SEGMENT_INDEX = 999
+STEPS = ("append", "finalize")  # of a chunked upload, after its initialize
+UPLOAD_EXPIRES_AFTER = 86400
 MAX_ALT_TEXT = 1000
 USER_DAILY_POSTS = 100
 APP_DAILY_POSTS = 10000
@@ -300,6 +323,8 @@ def _route(path: str) -> str:
         return "/2/tweets/:id"
     if len(parts) == 4 and parts[:2] == ["2", "users"] and parts[3] == "tweets":
         return "/2/users/:id/tweets"
+    if len(parts) == 5 and parts[:3] == ["2", "media", "upload"] and parts[4] in STEPS:
+        return f"/2/media/upload/:id/{parts[4]}"
     return "/" + "/".join(parts)
 
 
@@ -376,15 +401,17 @@ class FakeX(SandboxServer):
         )
 
     def process_media_slowly(self, count: int = 1, checks: int = 1, check_after: int = 1) -> None:
-        """The next `count` uploads answer with processing_info pending, and are succeeded only
-        after `checks` STATUS look-ups (each answered in_progress, `check_after_secs` ahead)."""
+        """The next `count` uploads (a chunked one at its finalize) answer with processing_info
+        pending, and are succeeded only after `checks` STATUS look-ups (each answered
+        in_progress, `check_after_secs` ahead)."""
         with self._lock:
             self._slow_media, self._slow_checks = int(count), int(checks)
             self._check_after = int(check_after)
 
     @property
     def media(self) -> list[dict[str, Any]]:
-        """Every upload, oldest first: id, media_key, data, mime_type, alt_text, state, post_id."""
+        """Every upload, oldest first: id, media_key, media_category, data (a chunked upload's
+        segments joined in order), total_bytes, segments, mime_type, alt_text, state, post_id."""
         with self._lock:
             return [dict(m) for m in self._media.values()]
 
@@ -500,6 +527,12 @@ class FakeX(SandboxServer):
             return self._media_status(query)
         if (method, route) == ("POST", "/2/media/metadata"):
             return self._media_metadata(raw)
+        if (method, route) == ("POST", "/2/media/upload/initialize"):
+            return self._initialize_upload(headers, raw)
+        if (method, route) == ("POST", "/2/media/upload/:id/append"):
+            return self._append_upload(path.split("/")[4], headers, raw)
+        if (method, route) == ("POST", "/2/media/upload/:id/finalize"):
+            return self._finalize_upload(path.split("/")[4])
         if (method, route) == ("GET", "/2/tweets/:id"):
             with self._lock:
                 post = self._posts.get(post_id)
@@ -662,31 +695,154 @@ class FakeX(SandboxServer):
                 "media", "", f"File size exceeds {MAX_IMAGE_BYTES} bytes for tweet_image."
             )
         with self._lock:
-            self._last_id = max(self._last_id + 1, int(time.time() * 1000) << 22)
-            media_id = str(self._last_id)
-            slow = self._slow_media > 0
-            if slow:
-                self._slow_media -= 1
-            self._media[media_id] = {
-                "id": media_id,
-                "media_key": f"3_{media_id}",
-                "data": data,
-                "mime_type": mime,
-                "alt_text": None,
-                "state": "pending" if slow else "succeeded",
-                "checks_left": self._slow_checks if slow else 0,
-                "post_id": None,
-            }
-            return _Answer(200, {"data": self._media_data(self._media[media_id])})
+            media = self._new_media("tweet_image", mime, len(data))
+            media["data"] = data
+            self._uploaded(media)
+            return _Answer(200, {"data": self._media_data(media)})
+
+    def _new_media(self, category: str, mime: str, total_bytes: int) -> dict[str, Any]:
+        """A media id for an upload, its bytes still to come (callers hold the lock)."""
+        media_id = self._new_id()
+        # X's media keys begin with the kind of media: 3_ a photo, 16_ an animated GIF.
+        kind = "16" if category == "tweet_gif" else "3"
+        self._media[media_id] = {
+            "id": media_id,
+            "media_key": f"{kind}_{media_id}",
+            "media_category": category,
+            "data": b"",
+            "total_bytes": total_bytes,
+            "segments": 0,
+            "mime_type": mime,
+            "alt_text": None,
+            "state": "uploading",
+            "checks_left": 0,
+            "post_id": None,
+        }
+        return self._media[media_id]
+
+    def _uploaded(self, media: dict[str, Any]) -> None:
+        """Every byte is in: processed at once, or slowly after `process_media_slowly`."""
+        slow = self._slow_media > 0
+        if slow:
+            self._slow_media -= 1
+        media["state"] = "pending" if slow else "succeeded"
+        media["checks_left"] = self._slow_checks if slow else 0
+
+    def _initialize_upload(self, headers, raw: bytes) -> _Answer:
+        if "json" not in (headers.get("Content-Type") or "").lower():
+            return problem(415, "Unsupported Media Type", "Content-Type must be application/json")
+        try:
+            body = json.loads(raw.decode("utf-8") or "{}")
+            if not isinstance(body, dict):
+                raise ValueError
+        except ValueError:
+            return _invalid("body", "", "Request body is not valid JSON")
+        category, mime = body.get("media_category"), body.get("media_type")
+        total = body.get("total_bytes")
+        if category not in CHUNKED_CATEGORIES:
+            return _invalid(
+                "media_category",
+                category,
+                f"$.media_category: does not have a value in the enumeration [{MEDIA_CATEGORIES}]",
+            )
+        types, limit = CHUNKED_CATEGORIES[category]
+        if mime not in types:
+            return _invalid(
+                "media_type", mime, f"$.media_type: {mime} is not a media type of {category}"
+            )
+        if isinstance(total, bool) or not isinstance(total, int) or total < 1:
+            return _invalid("total_bytes", total, "$.total_bytes: must be a positive integer")
+        if total > limit:
+            return _invalid(
+                "total_bytes", total, f"File size exceeds {limit} bytes for {category}."
+            )
+        with self._lock:
+            media = self._new_media(category, mime, total)
+            return _Answer(
+                200,
+                {
+                    "data": {
+                        "id": media["id"],
+                        "media_key": media["media_key"],
+                        "expires_after_secs": UPLOAD_EXPIRES_AFTER,
+                    }
+                },
+            )
+
+    def _append_upload(self, media_id: str, headers, raw: bytes) -> _Answer:
+        content_type = headers.get("Content-Type") or ""
+        if not content_type.lower().startswith("multipart/form-data"):
+            return problem(
+                415, "Unsupported Media Type", "Content-Type must be multipart/form-data"
+            )
+        fields = _multipart(content_type, raw)
+        chunk = fields.get("media")
+        if not isinstance(chunk, bytes) or not chunk:
+            return _invalid("media", "", "$.media: is missing but it is required")
+        try:
+            index = int(fields.get("segment_index", ""))
+        except (TypeError, ValueError):
+            index = -1
+        if not 0 <= index <= MAX_SEGMENT_INDEX:
+            return _invalid(
+                "segment_index",
+                fields.get("segment_index"),
+                f"$.segment_index: must be an integer from 0 to {MAX_SEGMENT_INDEX}",
+            )
+        if len(chunk) > MAX_SEGMENT_BYTES:
+            return _invalid("media", "", f"Segment size exceeds {MAX_SEGMENT_BYTES} bytes.")
+        with self._lock:
+            media = self._media.get(media_id)
+            if media is None or media["state"] != "uploading":
+                return _invalid("id", media_id, "$.id: no upload in progress with this id")
+            if index != media["segments"]:
+                return _invalid(
+                    "segment_index",
+                    index,
+                    f"Segment {index} is out of order: the next segment is {media['segments']}.",
+                )
+            if len(media["data"]) + len(chunk) > media["total_bytes"]:
+                return _invalid(
+                    "media",
+                    "",
+                    f"The segments exceed the {media['total_bytes']} bytes given as total_bytes.",
+                )
+            media["data"] += chunk
+            media["segments"] += 1
+        return _Answer(200, {"data": {"expires_at": int(time.time()) + UPLOAD_EXPIRES_AFTER}})
+
+    def _finalize_upload(self, media_id: str) -> _Answer:
+        with self._lock:
+            media = self._media.get(media_id)
+            if media is None or media["state"] != "uploading":
+                return _invalid("id", media_id, "$.id: no upload in progress with this id")
+            received, total = len(media["data"]), media["total_bytes"]
+            if received < total:
+                return _invalid(
+                    "id",
+                    media_id,
+                    f"The upload is incomplete: {received} of {total} bytes have been received.",
+                )
+            if sniff_image_type(media["data"]) != media["mime_type"]:
+                return _invalid(
+                    "media_type",
+                    media["mime_type"],
+                    f"Unsupported media type: the bytes are not {media['mime_type']}.",
+                )
+            self._uploaded(media)
+            data = self._media_data(media)
+            data.pop("image", None)  # finalize answers id, media_key, size, expiry, processing
+            return _Answer(200, {"data": data})
 
     def _media_data(self, media: dict[str, Any]) -> dict[str, Any]:
         data = {
             "id": media["id"],
             "media_key": media["media_key"],
             "size": len(media["data"]),
-            "expires_after_secs": 86400,
-            "image": {"image_type": media["mime_type"]},
+            "expires_after_secs": UPLOAD_EXPIRES_AFTER,
         }
+        if media["media_category"] == "tweet_image":
+            data["image"] = {"image_type": media["mime_type"]}
         if media["state"] != "succeeded":
             data["processing_info"] = {
                 "state": media["state"],
@@ -697,7 +853,7 @@ class FakeX(SandboxServer):
     def _media_status(self, query: dict) -> _Answer:
         with self._lock:
             media = self._media.get(str(query.get("media_id") or ""))
-            if query.get("command") != "STATUS" or media is None:
+            if query.get("command") != "STATUS" or media is None or media["state"] == "uploading":
                 return problem(
                     400, "Invalid Request", "One or more parameters to your request was invalid."
                 )
@@ -748,6 +904,8 @@ class FakeX(SandboxServer):
             found = [self._media.get(str(i)) for i in media_ids]
         if any(m is None or m["post_id"] is not None or m["state"] != "succeeded" for m in found):
             return invalid
+        if len(found) > 1 and any(m["media_category"] == "tweet_gif" for m in found):
+            return invalid  # "up to 4 photos, 1 animated GIF or 1 video"
         return None
 
     # --- Posts made in X itself, not through CitySocial (702.5) ---------------------------

@@ -107,7 +107,10 @@ def test_each_channel_names_the_image_it_would_refuse(client, city, platforms):
         f"City on Bluesky: image 1 (aerial.png) is 1 MB ({len(big):,} bytes); Bluesky takes "
         "images up to 977 KB (1,000,000 bytes)"
     ) in page
-    assert "City on X: image 2 (detour.gif) is a GIF picture; X takes JPEG, PNG, WebP here" in page
+    assert (
+        "City on X: image 2 (detour.gif) is a GIF; X takes one animated GIF on a post, or up to 4 "
+        "other images, not both"
+    ) in page
     assert "City website" not in page.split("The post was not saved")[1].split("</ul>")[0]
     assert not Post.objects.exists()
 
@@ -253,18 +256,22 @@ def test_each_channels_page_says_what_images_it_takes(client, city, platforms):
     assert "Up to 4 per post, each up to 977 KB (1,000,000 bytes); GIF, JPEG, PNG, WebP" in (
         bluesky.content.decode()
     )
-    assert "each up to 5 MB (5,242,880 bytes); JPEG, PNG, WebP" in x.content.decode()
+    assert (
+        "each up to 5 MB (5,242,880 bytes); GIF, JPEG, PNG, WebP; an animated GIF up to 15 MB "
+        "(15,728,640 bytes), alone on its post"
+    ) in x.content.decode()
 
 
 def test_submitting_checks_the_images_against_each_channel_again(city, platforms):
     post = city.draft(channels=[city.website])
+    attach(post, picture(), "Crews repaving Main Street", "crews.png")
     attach(post, picture("GIF"), "Animated map of the detour", "detour.gif")
     post.channels.add(platforms.x.channel)  # e.g. a channel added where the form was not used
 
     with pytest.raises(ValidationError) as refused:
         post.submit(by=city.poster, equipment=city.kit(city.poster))
 
-    assert any("City on X: image 1 (detour.gif) is a GIF" in m for m in refused.value.messages)
+    assert any("City on X: image 2 (detour.gif) is a GIF" in m for m in refused.value.messages)
     post.refresh_from_db()
     assert post.state == PostState.DRAFT
 
