@@ -38,7 +38,8 @@ def envlist(name: str, default: list[str]) -> list[str]:
 
 def redis_database_for(url: str, test_process: str) -> str:
     """The Redis URL moved to a database of this test process's own ("gw0", "gw1", ...):
-    database d becomes d + 8 * n (mod 16). Other URLs are returned unchanged."""
+    database d becomes d + 4 * n (mod 16), distinct for up to four processes. Other URLs are
+    returned unchanged."""
     if not url.startswith(("redis://", "rediss://")):
         return url
     number = int(test_process.removeprefix("gw") or 0)
@@ -46,7 +47,7 @@ def redis_database_for(url: str, test_process: str) -> str:
         return url
     parts = urlsplit(url)
     database = int(parts.path.strip("/") or 0)
-    return urlunsplit(parts._replace(path=f"/{(database + 8 * number) % 16}"))
+    return urlunsplit(parts._replace(path=f"/{(database + 4 * number) % 16}"))
 
 
 def required_in_production(name: str, local_default: str) -> str:
