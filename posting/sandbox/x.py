@@ -250,6 +250,19 @@ def _unauthorized() -> _Answer:
     return problem(401, "Unauthorized", "Unauthorized")
 
 
+def _json_object(headers, raw: bytes) -> dict[str, Any] | _Answer:
+    """The request's JSON object, or X's answer refusing the request."""
+    if "json" not in (headers.get("Content-Type") or "").lower():
+        return problem(415, "Unsupported Media Type", "Content-Type must be application/json")
+    try:
+        body = json.loads(raw.decode("utf-8") or "{}")
+        if not isinstance(body, dict):
+            raise ValueError
+    except ValueError:
+        return _invalid("body", "", "Request body is not valid JSON")
+    return body
+
+
 def _invalid(parameter: str, value: Any, message: str) -> _Answer:
     return _Answer(
         400,
@@ -585,14 +598,9 @@ class FakeX(SandboxServer):
         }
 
     def _create(self, headers, raw: bytes) -> _Answer:
-        if "json" not in (headers.get("Content-Type") or "").lower():
-            return problem(415, "Unsupported Media Type", "Content-Type must be application/json")
-        try:
-            body = json.loads(raw.decode("utf-8") or "{}")
-            if not isinstance(body, dict):
-                raise ValueError
-        except ValueError:
-            return _invalid("body", "", "Request body is not valid JSON")
+        body = _json_object(headers, raw)
+        if isinstance(body, _Answer):
+            return body
         text = body.get("text")
         settings = body.get("reply_settings")
         if not isinstance(text, str) or not text.strip():
@@ -729,14 +737,9 @@ class FakeX(SandboxServer):
         media["checks_left"] = self._slow_checks if slow else 0
 
     def _initialize_upload(self, headers, raw: bytes) -> _Answer:
-        if "json" not in (headers.get("Content-Type") or "").lower():
-            return problem(415, "Unsupported Media Type", "Content-Type must be application/json")
-        try:
-            body = json.loads(raw.decode("utf-8") or "{}")
-            if not isinstance(body, dict):
-                raise ValueError
-        except ValueError:
-            return _invalid("body", "", "Request body is not valid JSON")
+        body = _json_object(headers, raw)
+        if isinstance(body, _Answer):
+            return body
         category, mime = body.get("media_category"), body.get("media_type")
         total = body.get("total_bytes")
         if category not in CHUNKED_CATEGORIES:
