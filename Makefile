@@ -71,9 +71,9 @@ checks: install
 		CREDENTIALS_KEYS=check-deploy-only RECORDS_SIGNING_KEY=Y2hlY2stZGVwbG95LW9ubHktMDEyMzQ1Njc4OWFiY2Q= \
 		ALLOWED_HOSTS=social.city.example $(PY) manage.py check --deploy --fail-level WARNING
 
-# Three processes (pytest-xdist), each with its own test database, Redis database and broker
+# Two processes (pytest-xdist), each with its own test database, Redis database and broker
 # folder (citysocial/settings.py TEST_PROCESS). TEST_PROCESSES=0 runs in one.
-TEST_PROCESSES ?= 3
+TEST_PROCESSES ?= 2
 pytest: install browser
 	CITYSOCIAL_BROKER_DIR=var/test-broker $(BIN)/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 

@@ -37,6 +37,8 @@ def test_the_poster_attaches_an_image_with_alt_text_and_sees_it_on_the_post_page
 
     image = page.locator("#post-images img")
     assert image.get_attribute("alt") == ALT
+    # Loaded (or failed) before it is measured: a failed image is complete with no width.
+    page.wait_for_function("document.querySelector('#post-images img').complete")
     assert page.evaluate("document.querySelector('#post-images img').naturalWidth") == 40
     assert ALT in page.locator("#post-images figcaption").inner_text()
     assert Post.objects.get().images.get().alt_text == ALT
