@@ -263,6 +263,18 @@ def _json_object(headers, raw: bytes) -> dict[str, Any] | _Answer:
     return body
 
 
+def _media_form(headers, raw: bytes) -> dict[str, Any] | _Answer:
+    """A multipart upload's fields, with its `media` bytes, or X's answer refusing it."""
+    content_type = headers.get("Content-Type") or ""
+    if not content_type.lower().startswith("multipart/form-data"):
+        return problem(415, "Unsupported Media Type", "Content-Type must be multipart/form-data")
+    fields = _multipart(content_type, raw)
+    media = fields.get("media")
+    if not isinstance(media, bytes) or not media:
+        return _invalid("media", "", "$.media: is missing but it is required")
+    return fields
+
+
 def _invalid(parameter: str, value: Any, message: str) -> _Answer:
     return _Answer(
         400,
@@ -676,15 +688,10 @@ class FakeX(SandboxServer):
 
     # --- Media --------------------------------------------------------------------------
     def _upload_media(self, headers, raw: bytes) -> _Answer:
-        content_type = headers.get("Content-Type") or ""
-        if not content_type.lower().startswith("multipart/form-data"):
-            return problem(
-                415, "Unsupported Media Type", "Content-Type must be multipart/form-data"
-            )
-        fields = _multipart(content_type, raw)
-        data = fields.get("media")
-        if not isinstance(data, bytes) or not data:
-            return _invalid("media", "", "$.media: is missing but it is required")
+        fields = _media_form(headers, raw)
+        if isinstance(fields, _Answer):
+            return fields
+        data = fields["media"]
         category = fields.get("media_category")
         if category != "tweet_image":
             return _invalid(
@@ -773,15 +780,10 @@ class FakeX(SandboxServer):
             )
 
     def _append_upload(self, media_id: str, headers, raw: bytes) -> _Answer:
-        content_type = headers.get("Content-Type") or ""
-        if not content_type.lower().startswith("multipart/form-data"):
-            return problem(
-                415, "Unsupported Media Type", "Content-Type must be multipart/form-data"
-            )
-        fields = _multipart(content_type, raw)
-        chunk = fields.get("media")
-        if not isinstance(chunk, bytes) or not chunk:
-            return _invalid("media", "", "$.media: is missing but it is required")
+        fields = _media_form(headers, raw)
+        if isinstance(fields, _Answer):
+            return fields
+        chunk = fields["media"]
         try:
             index = int(fields.get("segment_index", ""))
         except (TypeError, ValueError):
