@@ -393,13 +393,12 @@ def image_limits(capabilities) -> str:
     count = min(capabilities.max_images, MAX_IMAGES)
     size = exact_size(capabilities.max_image_bytes or MAX_IMAGE_BYTES)
     types = ", ".join(TYPE_NAMES[t] for t in sorted(capabilities.image_types or IMAGE_TYPES))
-    gifs = ""
-    if capabilities.max_gif_bytes or capabilities.gif_alone:
-        gifs = "; an animated GIF"
-        if capabilities.max_gif_bytes:
-            gifs += f" up to {exact_size(capabilities.max_gif_bytes)}"
-        if capabilities.gif_alone:
-            gifs += ", alone on its post"
+    gif_rules = []
+    if capabilities.max_gif_bytes:
+        gif_rules.append(f" up to {exact_size(capabilities.max_gif_bytes)}")
+    if capabilities.gif_alone:
+        gif_rules.append(", alone on its post")
+    gifs = "; an animated GIF" + "".join(gif_rules) if gif_rules else ""
     return f"Up to {count} per post, each up to {size}; {types}{gifs}; alternative text required."
 
 

@@ -551,7 +551,7 @@ class FakeX(SandboxServer):
         if (method, route) == ("GET", "/2/media/upload"):
             return self._media_status(query)
         if (method, route) == ("POST", "/2/media/metadata"):
-            return self._media_metadata(raw)
+            return self._media_metadata(headers, raw)
         if (method, route) == ("POST", "/2/media/upload/initialize"):
             return self._initialize_upload(headers, raw)
         if (method, route) == ("POST", "/2/media/upload/:id/append"):
@@ -835,9 +835,7 @@ class FakeX(SandboxServer):
                     f"Unsupported media type: the bytes are not {media['mime_type']}.",
                 )
             self._uploaded(media)
-            data = self._media_data(media)
-            data.pop("image", None)  # finalize answers id, media_key, size, expiry, processing
-            return _Answer(200, {"data": data})
+            return _Answer(200, {"data": self._media_data(media)})
 
     def _media_data(self, media: dict[str, Any]) -> dict[str, Any]:
         data = {
@@ -876,13 +874,10 @@ class FakeX(SandboxServer):
                 )
             return _Answer(200, {"data": data})
 
-    def _media_metadata(self, raw: bytes) -> _Answer:
-        try:
-            body = json.loads(raw.decode("utf-8") or "{}")
-            if not isinstance(body, dict):
-                raise ValueError
-        except ValueError:
-            return _invalid("body", "", "Request body is not valid JSON")
+    def _media_metadata(self, headers, raw: bytes) -> _Answer:
+        body = _json_object(headers, raw)
+        if isinstance(body, _Answer):
+            return body
         media_id = str(body.get("id") or "")
         alt = ((body.get("metadata") or {}).get("alt_text") or {}).get("text")
         with self._lock:

@@ -2,6 +2,7 @@
 and a draft's images added the way the draft form adds them."""
 
 import io
+import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,8 +13,6 @@ def picture(kind: str = "PNG", size=(40, 30), color=(20, 90, 160), noise: bool =
     """A real image in `kind` (JPEG, PNG, GIF, WEBP); with `noise`, random pixels that do not
     compress, for size limits."""
     if noise:  # random pixels do not compress: the file is about width x height x 3 bytes
-        import os
-
         image = Pillow.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
     else:
         image = Pillow.new("RGB", size, color)
@@ -25,8 +24,6 @@ def picture(kind: str = "PNG", size=(40, 30), color=(20, 90, 160), noise: bool =
 def animation(frames: int = 6, size=(40, 30), padding: int = 0) -> bytes:
     """A real animated GIF of `frames` frames of random pixels (a few KB at the default size);
     `padding` bytes more in a GIF comment block, for size limits, still a valid GIF."""
-    import os
-
     pictures = [
         Pillow.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)) for _ in range(frames)
     ]

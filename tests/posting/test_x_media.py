@@ -283,16 +283,21 @@ def test_the_sandbox_puts_an_animated_gif_on_a_post_only_on_its_own(fake, adapte
 
 
 # --- The draft form: X's rules for animated GIFs ------------------------------------------
-def test_the_form_accepts_an_animated_gif_for_x(client, city, platforms):
-    gif = animation()
+def _draft_for_x_with(gif, client, city, platforms):
+    """The poster's draft form sent with one GIF for the X channel."""
     data = form_data(
         city,
         channels=[platforms.x.channel],
         new_image_1=upload(gif, "detour.gif"),
         new_image_1_alt="Animated map of the detour along 3rd Avenue",
     )
+    return city.sign_in_client(client, "poster").post(reverse("posting:new"), data)
 
-    response = city.sign_in_client(client, "poster").post(reverse("posting:new"), data)
+
+def test_the_form_accepts_an_animated_gif_for_x(client, city, platforms):
+    gif = animation()
+
+    response = _draft_for_x_with(gif, client, city, platforms)
 
     assert response.status_code == 302
     [image] = Post.objects.get().images.all()
@@ -301,14 +306,8 @@ def test_the_form_accepts_an_animated_gif_for_x(client, city, platforms):
 
 def test_the_form_refuses_a_gif_over_15_mb_for_x(client, city, platforms):
     gif = animation(padding=15 * 1024 * 1024)
-    data = form_data(
-        city,
-        channels=[platforms.x.channel],
-        new_image_1=upload(gif, "detour.gif"),
-        new_image_1_alt="Animated map of the detour along 3rd Avenue",
-    )
 
-    response = city.sign_in_client(client, "poster").post(reverse("posting:new"), data)
+    response = _draft_for_x_with(gif, client, city, platforms)
 
     assert response.status_code == 400
     assert (
